@@ -1,0 +1,284 @@
+"""Claims: one factual sentence each, with what it is about and how firmly it is said.
+
+A claim carries its entities (normalised), figures (as ranges), polarity, hedging,
+attribution and date, because the comparator decides from these parts, never from
+the raw strings: "Seoul ruled out arms" and "South Korea may arm Kyiv" share few
+words but are about the same fact with opposite stances.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from monitor import entities as entities_mod
+from monitor import figures as figures_mod
+from monitor.text import STOPWORDS, lemma, split_sentences, tokens, word_count
+
+# General news vocabulary: words that say the same thing in different reports.
+SYNONYMS = {
+    "weapon": {"weapon", "weaponry", "arm", "arms", "armament", "munition", "materiel"},
+    "supply": {"supply", "provide", "send", "give", "deliver", "ship", "transfer", "dispatch",
+               "deploy", "despatch", "furnish"},
+    "troop": {"troop", "soldier", "force", "personnel", "serviceman", "fighter", "unit",
+              "servicemember", "infantry"},
+    "visit": {"visit", "trip", "tour"},
+    "meet": {"meet", "meeting", "talk", "summit"},
+    "fight": {"fight", "combat", "battle", "fighting"},
+    "frontline": {"frontline", "front-line", "front"},
+    "attack": {"attack", "strike", "assault", "barrage", "raid"},
+    "launch": {"launch", "fire", "send"},
+    "kill": {"kill", "dead", "death", "die"},
+    "poll": {"poll", "survey"},
+    "oppose": {"oppose", "against", "resist", "resistant"},
+    "ukraine-war": {"invasion", "war"},
+    "deny": {"deny", "denial"},
+    "estimate": {"estimate", "assessment"},
+    "drone": {"drone", "uav"},
+}
+_SYN = {w: k for k, words in SYNONYMS.items() for w in words}
+
+ATTRIBUTION_VERBS = {"say", "said", "says", "tell", "told", "announce", "report", "state",
+                     "claim", "note", "add", "accord", "warn", "confirm", "indicate", "stress",
+                     "insist", "write", "tweet", "argue", "describe", "caution", "suggest",
+                     "allege", "believe", "assert", "emphasize", "emphasise", "underscore"}
+HEDGES = {"may", "might", "could", "possible", "possibly", "possibility", "potential",
+          "potentially", "consider", "considering", "reconsider", "reconsidering", "plan",
+          "planned", "planning", "likely", "unlikely", "reportedly", "allege", "alleged",
+          "allegedly", "suggest", "signal", "signaling", "signalling", "appear", "appears",
+          "seemingly", "option", "would", "if", "unclear", "expect", "expected", "threaten",
+          "threatened", "mull", "weigh", "weighing", "prepare", "preparing", "should", "perhaps",
+          "rumour", "rumor", "unconfirmed", "believed", "speculation", "probably"}
+NEGATIONS = {"not", "n't", "no", "never", "none", "neither", "nor", "without", "nobody",
+             "nothing", "deny", "denied", "denies", "denying", "dismiss", "dismissed", "reject",
+             "rejected", "refute", "refuted", "decline", "declined", "drop", "dropped",
+             "halt", "halted", "shelve", "shelved", "scrap", "scrapped", "abandon", "abandoned",
+             "rule", "won't", "cannot", "can't", "didn't", "doesn't", "don't", "isn't", "aren't",
+             "wasn't", "weren't", "hasn't", "haven't"}
+_NEG_FIRM = {"not", "n't", "no", "never", "none", "neither", "nor", "nobody", "nothing",
+             "won't", "cannot", "can't", "didn't", "doesn't", "don't", "isn't", "aren't",
+             "wasn't", "weren't", "hasn't", "haven't", "without"}
+_NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", "shelve",
+              "scrap", "abandon"}
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "overnight", "today", "yesterday", "tomorrow", "recently", "recent", "earlier",
+              "later", "now", "currently", "already", "soon", "ago", "week", "month", "year",
+              "morning", "evening", "night", "autumn", "spring", "summer", "winter", "january",
+              "february", "march", "april", "june", "july", "august", "september", "october",
+              "november", "december", "previous", "current"}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_GENERIC = {"official", "people", "country", "government", "state", "medium", "report",
+            "statement", "way", "issue", "thing", "part", "level", "lot", "kind", "stage",
+            "also", "however", "including", "include", "make", "take", "get", "go", "come",
+            "see", "well", "many", "much", "like", "mark", "amid", "around", "continue",
+            "percent", "per", "cent"}
+
+
+@dataclass
+class Claim:
+    text: str
+    context: str = ""
+    position: int = 0
+    entities: list[str] = field(default_factory=list)
+    figures: list[figures_mod.Figure] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    context_keys: list[str] = field(default_factory=list)
+    negated: bool = False
+    negation_scope: list[str] = field(default_factory=list)
+    hedged: bool = False
+    hedges: list[str] = field(default_factory=list)
+    speaker: str = ""
+    speech_verb: str = ""
+    published: str = ""
+    event_date: str = ""
+    superlative: bool = False
+
+    @property
+    def stance(self) -> str:
+        """'asserted', 'possible' or 'denied': the three positions a fact can hold."""
+        if self.negated and not self.hedged:
+            return "denied"
+        if self.hedged and not self.negated:
+            return "possible"
+        if self.negated and self.hedged:
+            # "may not rule out", "cannot be ruled out": a hedged possibility
+            return "possible" if self._double_negative() else "denied"
+        return "asserted"
+
+    def _double_negative(self) -> bool:
+        low = self.text.lower()
+        return bool(re.search(r"\b(not|n't|cannot)\b[^.,;]{0,25}\brul(e|ed|ing)\s+out\b", low)) \
+            or bool(re.search(r"\b(not|n't)\b[^.,;]{0,15}\bexclud", low))
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["stance"] = self.stance
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Claim:
+        data = dict(data)
+        data.pop("stance", None)
+        data["figures"] = [figures_mod.Figure.from_dict(f) for f in data.get("figures", [])]
+        return cls(**data)
+
+
+def key_of(word: str) -> str:
+    lem = lemma(word)
+    return _SYN.get(lem, _SYN.get(word.lower(), lem))
+
+
+def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]:
+    """Content keys: entity ids for entity spans, normalised lemmas for the rest."""
+    spans = gaz.find(text)
+    keys: list[str] = []
+    ents: list[str] = []
+    pos = 0
+    pieces: list[str] = []
+    for start, end, canon in spans:
+        pieces.append(text[pos:start])
+        pieces.append(" ")
+        pos = end
+        key = "@" + canon.lower().replace(" ", "_")
+        keys.append(key)
+        if canon not in ents:
+            ents.append(canon)
+    pieces.append(text[pos:])
+    for tok in tokens("".join(pieces)):
+        if tok[0].isdigit():
+            continue
+        low = tok.lower()
+        lem = lemma(tok)
+        if (lem in STOPWORDS or low in STOPWORDS or lem in ATTRIBUTION_VERBS or lem in HEDGES
+                or low in HEDGES or lem in NEGATIONS or low in NEGATIONS or lem in TIME_WORDS
+                or lem in _GENERIC or len(lem) < 3):
+            continue
+        keys.append(key_of(tok))
+    return keys, ents
+
+
+def _negation(text: str) -> tuple[bool, list[str]]:
+    """Is the main statement negated, and which words fall in the negation's scope?"""
+    words = re.findall(r"[A-Za-z']+|[,;:]", text.replace("’", "'"))
+    low = [w.lower() for w in words]
+    scope: list[str] = []
+    negated = False
+    for i, w in enumerate(low):
+        base = lemma(w)
+        firm = w in _NEG_FIRM or w.endswith("n't")
+        verb = base in _NEG_VERBS
+        ruled_out = base == "rule" and i + 1 < len(low) and low[i + 1] == "out"
+        if not (firm or verb or ruled_out):
+            continue
+        # "not only", "no longer needed" style idioms do not negate the fact
+        if firm and i + 1 < len(low) and low[i + 1] in ("only", "just", "least"):
+            continue
+        if firm and any(x in ("rule", "ruled", "ruling", "exclude", "excluded") for x in low[i + 1:i + 4]):
+            continue  # "not rule out" is two negations: a hedge, see _hedges
+        if ruled_out and any(x in _NEG_FIRM or x.endswith("n't") for x in low[max(0, i - 3):i]):
+            continue
+        window = 10 if (verb or ruled_out) else 6
+        for x in low[i + 1:i + 1 + window]:
+            if x in (";", ":"):
+                break
+            scope.append(key_of(x))
+        negated = True
+    return negated, scope
+
+
+def _hedges(text: str) -> list[str]:
+    found = []
+    for w in re.findall(r"[A-Za-z']+", text.lower()):
+        if w in HEDGES or lemma(w) in HEDGES:
+            found.append(w)
+    if re.search(r"\b(not|n't|cannot)\b[^.,;]{0,25}\brul(e|ed|ing)\s+out\b", text.lower()):
+        found.append("not ruled out")
+    return found
+
+
+_ATTR_AFTER = re.compile(
+    r"[,“”\"]\s*(?:(?:the|a|an)\s+)?([A-Z][\w'’.\- ]{1,60}?|[a-z][\w'’\- ]{1,40}?)\s+"
+    r"(said|says|told|added|warned|noted|announced|confirmed|stated|reported|claimed|wrote)\b")
+_ATTR_BEFORE = re.compile(
+    r"^(?:(?:the|a|an)\s+)?([A-Z][\w'’.\- ]{1,60}?)\s+(said|says|told|warned|announced|confirmed|"
+    r"stated|reported|claimed|alleged|denied|insisted|indicated|argued|noted)\b")
+_ACCORDING = re.compile(r"according to (?:the |a |an )?([A-Z][\w'’.\- ]{1,60}?)(?=[,.;]|$)")
+
+
+def _attribution(text: str) -> tuple[str, str]:
+    for pattern in (_ACCORDING, _ATTR_AFTER, _ATTR_BEFORE):
+        m = pattern.search(text)
+        if m:
+            speaker = m.group(1).strip()
+            verb = "according to" if pattern is _ACCORDING else m.group(2)
+            return speaker, verb
+    return "", ""
+
+
+def _event_date(text: str, published: str) -> str:
+    """Resolve 'on Tuesday' / 'yesterday' against the publication date."""
+    if not published:
+        return ""
+    try:
+        base = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    low = text.lower()
+    if re.search(r"\b(overnight|last night|today|this morning)\b", low):
+        return base.date().isoformat()
+    if "yesterday" in low:
+        return (base - timedelta(days=1)).date().isoformat()
+    m = re.search(r"\bon (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", low)
+    if m:
+        back = (base.weekday() - _WEEKDAYS.index(m.group(1))) % 7
+        return (base - timedelta(days=back)).date().isoformat()
+    return ""
+
+
+def is_claim_like(sentence: str) -> bool:
+    """A factual sentence: long enough, not a question, not a caption or a heading."""
+    n = word_count(sentence)
+    if n < 6 or n > 90:
+        return False
+    if sentence.rstrip().endswith("?"):
+        return False
+    if sentence.rstrip()[-1:] not in ".!\"'”’)":
+        return False  # headlines, captions and credits have no closing punctuation
+    return bool(re.search(r"[a-z]", sentence))
+
+
+def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None = None) -> list[Claim]:
+    """Claims of a text: each factual sentence with the one before it as context."""
+    gaz = gaz or entities_mod.load()
+    claims: list[Claim] = []
+    previous = ""
+    position = 0
+    for paragraph in re.split(r"\n+", text):
+        for sentence in split_sentences(paragraph):
+            if not is_claim_like(sentence):
+                previous = sentence if word_count(sentence) >= 6 else previous
+                continue
+            claims.append(build(sentence, previous, published, gaz, position))
+            position += 1
+            previous = sentence
+        previous = ""
+    return claims
+
+
+def build(sentence: str, context: str, published: str, gaz: entities_mod.Gazetteer,
+          position: int = 0) -> Claim:
+    keys, ents = _keys(sentence, gaz)
+    context_keys, context_ents = _keys(context, gaz) if context else ([], [])
+    figs = figures_mod.extract(sentence)
+    negated, scope = _negation(sentence)
+    hedges = _hedges(sentence)
+    speaker, verb = _attribution(sentence)
+    return Claim(
+        text=sentence, context=context, position=position, entities=ents,
+        figures=figs, keys=keys, context_keys=context_keys, negated=negated,
+        negation_scope=scope, hedged=bool(hedges), hedges=hedges, speaker=speaker,
+        speech_verb=verb, published=published, event_date=_event_date(sentence, published),
+        superlative=any(f.superlative for f in figs) or bool(
+            {w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE),
+    )

@@ -1,0 +1,271 @@
+"""Compare: does a new claim update, contradict or restate a seed claim?
+
+Retrieval and decision are separate. An FTS5 (BM25) index over the seed claims'
+normalised keys finds the few candidates that talk about the same thing; explicit
+rules then decide, and each decision records the rule, a confidence and the two
+values compared, so a maintainer can see why an alert was raised.
+
+The rules lean towards silence: a false alert costs more than a missed one, so
+anything uncertain becomes `review`, which is reported but never alerted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+
+from monitor.claims import Claim, key_of
+from monitor.figures import Figure
+
+ALERT_KINDS = ("update", "conflict")
+KINDS = ("update", "conflict", "support", "review")
+
+# Thresholds on the weighted key overlap (0..1) between a new claim and a seed claim.
+FIGURE_SIM = 0.22      # same measured slot: enough shared words around two figures
+STANCE_SIM = 0.34      # same proposition: needed before a polarity flip means anything
+SUPPORT_SIM = 0.40     # a restatement
+ALERT_CONFIDENCE = 0.6  # below this an update/conflict becomes "review"
+
+COMMITMENT = {"decide", "agree", "approve", "begin", "start", "sign", "announce", "launch",
+              "complete", "finalize", "finalise", "confirm", "deliver", "hold", "met", "meet"}
+REVISION_WORDS = {"now", "latest", "revised", "raise", "raised", "updated", "new", "rose",
+                  "risen", "increase", "increased", "grown", "grew", "climb", "jump", "additional"}
+
+
+@dataclass
+class SeedClaim:
+    id: str
+    seed: str
+    claim: Claim
+
+
+@dataclass
+class Decision:
+    kind: str
+    seed_claim: SeedClaim
+    claim: Claim
+    rule: str
+    confidence: float
+    similarity: float
+    old_value: str = ""
+    new_value: str = ""
+    why: str = ""
+    details: dict = field(default_factory=dict)
+
+    @property
+    def is_alert(self) -> bool:
+        return self.kind in ALERT_KINDS
+
+
+class SeedIndex:
+    """Seed claims with an FTS5 index of their keys, and key weights from the seeds."""
+
+    def __init__(self, seed_claims: list[SeedClaim]):
+        self.claims = seed_claims
+        self.by_rowid: dict[int, SeedClaim] = {}
+        df: Counter[str] = Counter()
+        for sc in seed_claims:
+            df.update(set(sc.claim.keys) | set(sc.claim.context_keys))
+        n = max(1, len(seed_claims))
+        self.idf = {k: math.log((n + 1) / (c + 0.5)) + 1.0 for k, c in df.items()}
+        self.default_idf = math.log((n + 1) / 0.5) + 1.0
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute("CREATE VIRTUAL TABLE idx USING fts5(keys, tokenize=\"unicode61 tokenchars '_-'\")")
+        rows = []
+        for i, sc in enumerate(seed_claims, start=1):
+            self.by_rowid[i] = sc
+            rows.append((i, " ".join(_fts_token(k) for k in sc.claim.keys + sc.claim.context_keys)))
+        self.db.executemany("INSERT INTO idx(rowid, keys) VALUES (?, ?)", rows)
+        self.db.commit()
+
+    def weight(self, key: str) -> float:
+        return self.idf.get(key, self.default_idf)
+
+    def candidates(self, claim: Claim, limit: int = 8) -> list[SeedClaim]:
+        terms = sorted({_fts_token(k) for k in claim.keys if k in self.idf})
+        if not terms:
+            return []
+        query = " OR ".join(f'"{t}"' for t in terms)
+        rows = self.db.execute("SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?",
+                               (query, limit)).fetchall()
+        return [self.by_rowid[r[0]] for r in rows]
+
+    def similarity(self, seed: Claim, new: Claim) -> float:
+        """Weighted Dice overlap; the seed's previous sentence counts at half weight."""
+        a: dict[str, float] = {k: self.weight(k) for k in seed.context_keys}
+        a = {k: v * 0.5 for k, v in a.items()}
+        for k in seed.keys:
+            a[k] = self.weight(k)
+        b = {k: self.weight(k) for k in new.keys}
+        shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
+        own = sum(self.weight(k) for k in set(seed.keys))
+        denom = own + sum(b.values())
+        return 2 * shared / denom if denom else 0.0
+
+
+def _fts_token(key: str) -> str:
+    return re.sub(r"[^\w-]", "_", key.replace("@", "ent_"))
+
+
+# ---------------------------------------------------------------- figures
+
+def _window_entities(claim: Claim, fig: Figure, gaz_entities: list[str]) -> set[str]:
+    """Entities named near a figure: what the figure is a count of, and where."""
+    lo = max(0, fig.start - 40)
+    hi = min(len(claim.text), fig.end + 60)
+    window = claim.text[lo:hi]
+    return {e for e in gaz_entities if _mentions(window, claim, e)}
+
+
+def _mentions(window: str, claim: Claim, entity: str) -> bool:
+    from monitor import entities as entities_mod
+
+    return entity in entities_mod.load().entities(window)
+
+
+def same_slot(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
+    """Do two figures measure the same thing?"""
+    if fs.unit is None or fn.unit is None or fs.unit != fn.unit:
+        return False
+    if set(fs.roles) != set(fn.roles):
+        return False
+    if fs.superlative != fn.superlative:
+        return False  # a record is comparable only with another record
+    needed = _window_entities(seed, fs, seed.entities)
+    return needed <= set(new.entities)
+
+
+def compare_figures(seed: Claim, new: Claim) -> tuple[str, Figure, Figure] | None:
+    """The strongest figure relation between two claims: update, conflict or support."""
+    best: tuple[str, Figure, Figure] | None = None
+    order = {"update": 3, "conflict": 2, "support": 1}
+    for fs in seed.figures:
+        for fn in new.figures:
+            if not same_slot(seed, fs, new, fn):
+                continue
+            if fn.delta and not fs.delta:
+                kind = "update"            # an increment on a known total
+            elif fs.overlaps(fn) and fs.delta == fn.delta:
+                kind = "support"
+            elif fs.overlaps(fn):
+                continue                   # "3,000 more" is not "3,000 in total"
+            elif fn.change or _revised(new) or _later(seed, new):
+                kind = "update"
+            else:
+                kind = "conflict"
+            if best is None or order[kind] > order[best[0]]:
+                best = (kind, fs, fn)
+    return best
+
+
+def _revised(claim: Claim) -> bool:
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", claim.text)}
+    return bool(words & REVISION_WORDS)
+
+
+def _later(seed: Claim, new: Claim) -> bool:
+    if not new.published:
+        return False
+    if not seed.published:
+        return True  # seeds are the baseline: anything dated is reported after them
+    return new.published[:10] > seed.published[:10]
+
+
+# ---------------------------------------------------------------- stance
+
+def _scope_hits(negated_claim: Claim, other: Claim) -> bool:
+    """Does the negation cover words of the other claim's proposition (not just a side word)?"""
+    other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
+    hits = [k for k in negated_claim.negation_scope if k in other_keys and not k.startswith("@")
+            and len(k) > 3]
+    return len(set(hits)) >= 1
+
+
+def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
+    """Relation from stance alone: asserted / possible / denied."""
+    s, n = seed.stance, new.stance
+    if s == n:
+        return ("support", f"both {s}")
+    if n == "denied" and s in ("asserted", "possible"):
+        if _scope_hits(new, seed):
+            return ("conflict", f"seed {s}, new denied")
+        return None
+    if s == "denied" and n == "asserted":
+        if _scope_hits(seed, new):
+            return ("conflict", "seed denied, new asserted")
+        return None
+    if s == "possible" and n == "asserted":
+        words = {key_of(w) for w in re.findall(r"[A-Za-z]+", new.text)}
+        if words & COMMITMENT:
+            return ("update", "seed possible, new decided")
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- decision
+
+def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
+    seed = sc.claim
+    sim = index.similarity(seed, new)
+    if sim < FIGURE_SIM:
+        return None
+    fig = compare_figures(seed, new) if seed.figures and new.figures else None
+    if fig:
+        kind, fs, fn = fig
+        confidence = min(1.0, 0.45 + sim)
+        rule = {"update": "figure-update", "conflict": "figure-conflict", "support": "figure-match"}[kind]
+        if kind == "update" and fn.delta:
+            rule = "figure-increment"
+        why = (f"same measure ({fs.unit}{', ' + '/'.join(fs.roles) if fs.roles else ''}); "
+               f"seed {fs.describe()} vs new {fn.describe()}")
+        return Decision(kind=kind, seed_claim=sc, claim=new, rule=rule, confidence=confidence,
+                        similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why)
+    if sim < STANCE_SIM:
+        return None
+    if seed.figures and new.figures and _any_same_unit(seed, new):
+        return None  # figures of the same kind that do not line up: different facts
+    stance = compare_stance(seed, new)
+    if stance is None:
+        return None
+    kind, how = stance
+    if kind == "support" and sim < SUPPORT_SIM:
+        return None
+    confidence = min(1.0, 0.3 + sim)
+    return Decision(kind=kind, seed_claim=sc, claim=new, rule=f"stance-{kind}",
+                    confidence=confidence, similarity=sim, old_value=seed.stance,
+                    new_value=new.stance, why=f"{how}; overlap {sim:.2f}")
+
+
+def _any_same_unit(seed: Claim, new: Claim) -> bool:
+    units = {f.unit for f in seed.figures if f.unit}
+    return any(f.unit in units for f in new.figures)
+
+
+def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
+    """All relations of one new claim, with restatements silencing contradictions.
+
+    If the new sentence restates something the seeds already say, it is not news,
+    even if it disagrees with another seed sentence: the seeds hold both views.
+    """
+    decisions = [d for sc in index.candidates(new) if (d := decide(index, sc, new))]
+    if any(d.kind == "support" for d in decisions):
+        decisions = [d for d in decisions if d.kind == "support" or d.rule == "figure-increment"]
+    for d in decisions:
+        if d.is_alert and d.confidence < ALERT_CONFIDENCE:
+            d.kind = "review"
+    return decisions
+
+
+def compare_article(index: SeedIndex, claims: list[Claim]) -> list[Decision]:
+    """One decision per seed claim per article: the most confident, alerts first."""
+    best: dict[str, Decision] = {}
+    rank = {"update": 3, "conflict": 3, "review": 2, "support": 1}
+    for claim in claims:
+        for d in compare_claim(index, claim):
+            cur = best.get(d.seed_claim.id)
+            if cur is None or (rank[d.kind], d.confidence) > (rank[cur.kind], cur.confidence):
+                best[d.seed_claim.id] = d
+    return list(best.values())

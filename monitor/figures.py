@@ -1,0 +1,319 @@
+"""Figures in a sentence, as value ranges with what they count.
+
+"about 10,000 troops", "more than 3,000", "tens of thousands", "seventy-one percent"
+become intervals so that two reports can be compared by overlap rather than by
+string equality: "roughly 11,000" supports "about 10,000", "479" updates "188".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+
+from monitor.text import lemma
+
+SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+         "trillion": 1_000_000_000_000}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+          "sep", "sept", "oct", "nov", "dec"}
+
+# Vague quantities: "tens of thousands" is 20,000-99,999, "several thousand" 3,000-9,000.
+VAGUE = [
+    (r"hundreds of thousands", 200_000, 999_999),
+    (r"tens of thousands", 20_000, 99_999),
+    (r"tens of millions", 20_000_000, 99_999_999),
+    (r"(?:several|a few) hundred thousand", 200_000, 900_000),
+    (r"(?:several|a few) thousand", 2_000, 9_000),
+    (r"(?:several|a few) hundred", 200, 900),
+    (r"(?:several|a few) million", 2_000_000, 9_000_000),
+    (r"thousands", 2_000, 9_999),
+    (r"hundreds", 200, 999),
+    (r"millions", 2_000_000, 9_999_999),
+    (r"dozens", 24, 99),
+    (r"a dozen", 12, 12),
+]
+
+APPROX = r"about|around|approximately|roughly|some|an estimated|estimated|nearly|almost|close to|circa|an additional|another"
+LOWER = r"more than|over|at least|upwards of|upward of|in excess of|greater than|no fewer than|no less than"
+UPPER = r"up to|as many as|at most|fewer than|less than|under|no more than"
+CHANGE_WORDS = {"rise", "rose", "risen", "increase", "grow", "grew", "grown", "climb", "jump",
+                "surge", "soar", "fall", "fell", "fallen", "drop", "decline", "triple", "double",
+                "quadruple", "halve", "raise", "revise", "lift", "cut", "reduce", "swell",
+                "swollen", "now", "latest", "updated", "new", "upgrade", "downgrade"}
+DELTA_WORDS = {"additional", "more", "extra", "another", "further", "fresh", "new"}
+SUPERLATIVE = {"record", "record-breaking", "largest", "biggest", "highest", "lowest", "most",
+               "unprecedented", "heaviest", "deadliest", "worst", "greatest", "smallest"}
+
+# Nouns that count the same thing; general news vocabulary, not one story's words.
+UNIT_GROUPS = {
+    "troop": {"troop", "soldier", "force", "personnel", "serviceman", "servicemen", "fighter",
+              "military", "conscript", "recruit", "infantry", "service member", "servicemember",
+              "man", "men", "unit"},
+    "drone": {"drone", "uav", "shahed"},
+    "missile": {"missile", "rocket"},
+    "person": {"people", "person", "civilian", "resident", "individual"},
+    "shell": {"shell", "round", "munition"},
+    "percent": {"percent", "%", "per cent", "pct"},
+    "dollar": {"dollar", "$", "usd"},
+}
+_UNIT_OF = {w: g for g, words in UNIT_GROUPS.items() for w in words}
+
+# What happened to the counted thing: a count of killed soldiers is not a count of troops.
+ROLE_GROUPS = {
+    "killed": {"kill", "killed", "dead", "death", "die", "died", "fatality", "fatalities"},
+    "wounded": {"wound", "wounded", "injure", "injured", "injury", "injuries", "hurt"},
+    "casualty": {"casualty", "casualties", "loss", "losses", "lose", "lost"},
+    "captured": {"capture", "captured", "captive", "prisoner", "pow", "surrender"},
+    "intercepted": {"intercept", "intercepted", "down", "downed", "destroy", "destroyed", "jam",
+                    "jammed", "neutralise", "neutralize"},
+    "missing": {"missing"},
+    "oppose": {"oppose", "opposed", "against", "object", "reject"},
+    "favour": {"support", "favour", "favor", "back", "backed", "approve"},
+    "disapprove": {"disapprove", "disapproval", "dissatisfied"},
+    "approval": {"approval", "popularity", "rating"},
+    "displaced": {"displace", "displaced", "flee", "fled", "refugee", "evacuate", "evacuated"},
+    "arrested": {"arrest", "arrested", "detain", "detained"},
+    "margin": {"margin"},
+}
+_ROLE_OF = {w: g for g, words in ROLE_GROUPS.items() for w in words}
+
+_NUMBER = re.compile(r"(?<![\w.])(\$)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%)?(?![\w])")
+_WORDNUM = re.compile(
+    r"\b((?:" + "|".join(SMALL) + r")(?:[- ](?:" + "|".join(k for k in SMALL if SMALL[k] < 10) + r"))?)\b",
+    re.I)
+_WORD = re.compile(r"[A-Za-z%$][A-Za-z'’\-]*|\d[\d,.]*%?|[,;:()—–]")
+_STOP_UNIT = {"of", "to", "in", "at", "on", "from", "for", "with", "by", "were", "was", "have",
+              "has", "had", "are", "is", "and", "or", "that", "who", "which", "since", "as",
+              "into", "across", "a", "the", "this", "last", "per", "than", "be", "been", "will",
+              "would", "could", "may", "said", "says", "say", "while", "but", "its", "their"}
+_PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "who", "them"}
+
+
+@dataclass
+class Figure:
+    value: float
+    low: float
+    high: float
+    unit: str | None
+    raw: str
+    start: int
+    end: int
+    qualifier: str = ""
+    delta: bool = False          # "3,000 additional": an increment, not a total
+    change: bool = False         # "rose to", "tripled to", "latest": a revised figure
+    superlative: bool = False    # "record", "largest": a record, comparable only with records
+    roles: list[str] = field(default_factory=list)
+    year: bool = False
+
+    def overlaps(self, other: Figure, tolerance: float = 0.0) -> bool:
+        lo = self.low * (1 - tolerance)
+        hi = self.high * (1 + tolerance)
+        return not (other.high < lo or other.low > hi)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Figure:
+        return cls(**data)
+
+    def describe(self) -> str:
+        unit = f" {self.unit}" if self.unit and self.unit != "percent" else ("%" if self.unit == "percent" else "")
+        if self.low == self.high:
+            base = f"{_fmt(self.value)}{unit}"
+        else:
+            base = f"{self.raw}{'' if self.unit == 'percent' else unit} ({_fmt(self.low)}–{_fmt(self.high)})"
+        return ("+" if self.delta else "") + base
+
+
+def _fmt(x: float) -> str:
+    if math.isinf(x):
+        return "∞"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    """The counted noun after a number: '10,000 North Korean troops to' → 'troop'."""
+    rest = text[end:end + 80]
+    if re.match(r"\s*(?:%|percent\b|per cent\b|percentage points?\b)", rest, re.I):
+        return "point" if "point" in rest[:25].lower() else "percent"
+    words = _words(rest)
+    if words and words[0][0].lower() == "of" and len(words) > 1 and words[1][0][0].isdigit():
+        return None  # "50 of 73 drones": the unit is the next figure's
+    if words and words[0][0].lower() == "of":  # "tens of thousands of North Korean personnel"
+        words = words[1:]
+    head = None
+    for i, (w, _, _) in enumerate(words[:5]):
+        low = w.lower()
+        lem = lemma(low)
+        if lem in _UNIT_OF or low in _UNIT_OF:
+            return _UNIT_OF.get(lem, _UNIT_OF.get(low))
+        if low in _STOP_UNIT or low in _PRONOUNS or not w[0].isalpha():
+            break
+        if low in DELTA_WORDS or low in ("other", "others"):
+            continue
+        if lem in _ROLE_OF or low in _ROLE_OF:
+            break
+        if i > 0 and (low.endswith("ed") or low.endswith("ing")):
+            break
+        head = lem
+    return head
+
+
+def _unit_before(text: str, start: int) -> str | None:
+    """'the number of North Korean soldiers … to 10,000' → 'troop'."""
+    m = None
+    for m in re.finditer(r"number of ((?:[A-Z][\w-]* )*[a-z][\w-]*)", text[:start]):
+        pass
+    if m:
+        head = m.group(1).split()[-1]
+        lem = lemma(head)
+        return _UNIT_OF.get(lem, lem)
+    return None
+
+
+def _qualifier(before: str) -> tuple[str, str]:
+    tail = before[-40:].lower()
+    for kind, pattern in (("approx", APPROX), ("lower", LOWER), ("upper", UPPER)):
+        m = re.search(r"\b(" + pattern + r")\s*$", tail)
+        if m:
+            return kind, m.group(1)
+    return "", ""
+
+
+def _range(value: float, kind: str, word: str) -> tuple[float, float]:
+    if kind == "approx":
+        if word in ("nearly", "almost", "close to"):
+            return value * 0.9, value
+        return value * 0.9, value * 1.1
+    if kind == "lower":
+        return value, value * 1.5
+    if kind == "upper":
+        return value * 0.5, value
+    return value, value
+
+
+def _vague(text: str) -> list[tuple[float, float, int, int, str]]:
+    found, taken = [], []
+    for pattern, lo, hi in VAGUE:
+        for m in re.finditer(r"\b" + pattern + r"\b", text, re.I):
+            if any(m.start() < e and m.end() > s for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((lo, hi, m.start(), m.end(), m.group(0)))
+    return found
+
+
+def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, list[str]]:
+    """Change, delta, superlative and role markers in the figure's clause."""
+    left = re.split(r"[;:()—–]|,\s", text[:start])[-1]
+    right = re.split(r"[;:()—–]|,\s|\band\b|\bwhile\b|\bbut\b", text[end:])[0]
+    left_words = [w.lower() for w, _, _ in _words(left) if w[0].isalpha()]
+    right_words = [w.lower() for w, _, _ in _words(right) if w[0].isalpha()]
+    near_left = left_words[-6:]
+    near_right = right_words[:6]
+    clause_lemmas = {lemma(w) for w in left_words} | set(left_words)
+    change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)\s*$", left.lower()))) \
+        or bool({"now", "latest"} & set(near_left))
+    delta = bool(set(right_words[:2]) & DELTA_WORDS) or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))
+    sentence_words = {w.lower() for w, _, _ in _words(text)}
+    superlative = bool(sentence_words & SUPERLATIVE) and not bool({"most", "of"} <= set(near_right[:1] + near_left[-1:]))
+    roles = sorted({_ROLE_OF[x] for w in near_left[-3:] + near_right for x in (w, lemma(w)) if x in _ROLE_OF})
+    return change, delta, superlative, roles
+
+
+def _is_date_number(text: str, start: int, end: int, value: float, pct: bool) -> bool:
+    if pct:
+        return False
+    before = [w.lower() for w, _, _ in _words(text[max(0, start - 12):start])]
+    after = [w.lower() for w, _, _ in _words(text[end:end + 12])]
+    return bool((before and before[-1].strip(".") in MONTHS) or (after and after[0].strip(".") in MONTHS))
+
+
+def extract(text: str) -> list[Figure]:
+    """All figures of one sentence, in order; dates and years are kept out."""
+    figures: list[Figure] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(value: float, lo: float, hi: float, start: int, end: int, raw: str, kind: str, word: str) -> None:
+        unit = "percent" if raw.endswith("%") else _unit_after(text, end)
+        if unit is None:
+            unit = _unit_before(text, start)
+        change, delta, superlative, roles = _context_flags(text, start, end)
+        if word in ("an additional", "another"):
+            delta = True
+        figures.append(Figure(value=value, low=lo, high=hi, unit=unit, raw=raw, start=start, end=end,
+                              qualifier=word, delta=delta, change=change, superlative=superlative,
+                              roles=roles))
+        spans.append((start, end))
+
+    for lo, hi, s, e, raw in _vague(text):
+        kind, word = _qualifier(text[:s])
+        add((lo + hi) / 2, lo, hi, s, e, raw, kind or "vague", word or raw.lower())
+
+    for m in _NUMBER.finditer(text):
+        if any(m.start() < e and m.end() > s for s, e in spans):
+            continue
+        value = float(m.group(2).replace(",", ""))
+        end = m.end()
+        scale = re.match(r"\s*(hundred|thousand|million|billion|trillion)\b", text[end:], re.I)
+        if scale:
+            value *= SCALE[scale.group(1).lower()]
+            end += scale.end()
+        pct = bool(m.group(3))
+        if _is_date_number(text, m.start(), end, value, pct):
+            continue
+        if 1900 <= value <= 2100 and value.is_integer() and not pct and _unit_after(text, end) is None:
+            continue  # a year, not a count
+        kind, word = _qualifier(text[:m.start()])
+        lo, hi = _range(value, kind, word)
+        add(value, lo, hi, m.start(), end, text[m.start():end], kind, word)
+
+    for m in _WORDNUM.finditer(text):
+        if any(m.start() < e and m.end() > s for s, e in spans):
+            continue
+        parts = re.split(r"[- ]", m.group(1).lower())
+        value = float(sum(SMALL[p] for p in parts))
+        end = m.end()
+        scale = re.match(r"\s*(hundred|thousand|million|billion)\b", text[end:], re.I)
+        if scale:
+            value *= SCALE[scale.group(1).lower()]
+            end += scale.end()
+        unit_probe = _unit_after(text, end)
+        # Spelled-out small numbers are figures only when they count something or are percentages.
+        if value < 10 and unit_probe != "percent" and not scale:
+            continue
+        if value == 1 and not scale:
+            continue
+        kind, word = _qualifier(text[:m.start()])
+        lo, hi = _range(value, kind, word)
+        add(value, lo, hi, m.start(), end, text[m.start():end], kind, word)
+
+    figures.sort(key=lambda f: f.start)
+    _inherit_units(text, figures)
+    return figures
+
+
+def _inherit_units(text: str, figures: list[Figure]) -> None:
+    """'50 of 73 drones' and 'several thousand more' count what their neighbour counts."""
+    for i, fig in enumerate(figures):
+        if fig.unit is not None:
+            continue
+        nxt = figures[i + 1] if i + 1 < len(figures) else None
+        if nxt and re.fullmatch(r"\s*of\s*", text[fig.end:nxt.start]):
+            fig.unit = nxt.unit
+        elif i > 0 and figures[i - 1].unit not in (None, "percent", "point"):
+            fig.unit = figures[i - 1].unit

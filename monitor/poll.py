@@ -1,0 +1,289 @@
+"""One poll cycle: feeds → matching items → pages → claims → findings, all stored.
+
+Each feed runs in its own try block and its state is saved whatever happens, so a
+broken feed never stops the others. Items are written as `pending` before their
+page is fetched and marked `done` after their findings are stored: a cycle killed
+half-way leaves pending items that the next cycle finishes, and every write is an
+upsert, so finishing twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from monitor import claims as claims_mod
+from monitor import compare, feeds, pages
+from monitor import entities as entities_mod
+from monitor import seeds as seeds_mod
+from monitor import story as story_mod
+from monitor.config import Config, Feed
+from monitor.fetch import AddressRefused, FetchError, Fetcher
+from monitor.store import dumps, now_iso, stable_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FeedOutcome:
+    url: str
+    status: str = "ok"          # ok, not-modified, error, skipped, retired
+    http_status: int | None = None
+    entries: int = 0
+    new: int = 0
+    relevant: int = 0
+    alerts: int = 0
+    error: str = ""
+    ms: int = 0
+
+
+@dataclass
+class CycleResult:
+    run_id: str
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    articles: int = 0
+    findings: int = 0
+    alerts: int = 0
+    network_down: bool = False
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.feeds if f.status == "error")
+
+
+# ---------------------------------------------------------------- seeds
+
+def sync_seeds(db: sqlite_utils.Database, seeds: list[seeds_mod.Seed]) -> dict[tuple[str, int], str]:
+    """Store the seeds and their claims; return (seed, position) → claim id."""
+    ids: dict[tuple[str, int], str] = {}
+    rows = []
+    for seed in seeds:
+        db["seeds"].upsert({"id": seed.id, "path": str(seed.path), "title": seed.title,
+                            "text": seed.text, "sha256": seed.sha256, "loaded_at": now_iso()}, pk="id")
+        for claim in seed.claims:
+            cid = stable_id("seed-claim", seed.id, claim.text)
+            ids[(seed.id, claim.position)] = cid
+            rows.append({"id": cid, "seed": seed.id, "position": claim.position, "text": claim.text,
+                         "context": claim.context, "data": dumps(claim.to_dict())})
+    with db.conn:
+        db["seed_claims"].upsert_all(rows, pk="id")
+        keep = {r["id"] for r in rows}
+        stale = [r["id"] for r in db.query("select id from seed_claims") if r["id"] not in keep]
+        for cid in stale:
+            db["seed_claims"].delete(cid)
+    return ids
+
+
+def load_story(cfg: Config, db: sqlite_utils.Database) -> story_mod.Story:
+    gaz = entities_mod.load(str(cfg.aliases_file) if cfg.aliases_file else None)
+    seeds = seeds_mod.load(cfg.seeds_dir, gaz)
+    ids = sync_seeds(db, seeds)
+    return story_mod.build(seeds, gaz, ids)
+
+
+# ---------------------------------------------------------------- feeds
+
+def _feed_row(db: sqlite_utils.Database, feed: Feed) -> dict:
+    try:
+        return db["feeds"].get(feed.url)
+    except sqlite_utils.db.NotFoundError:
+        row = {"url": feed.url, "name": feed.name, "current_url": feed.url, "etag": None,
+               "last_modified": None, "last_checked": None, "last_success": None,
+               "last_status": None, "last_error": None, "failures": 0, "next_attempt": None,
+               "retired": 0, "failing_since": None}
+        db["feeds"].insert(row, pk="url")
+        return row
+
+
+def _retry_after(value: str | None, now: datetime) -> datetime | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return now + timedelta(seconds=int(value.strip()))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _backoff(cfg: Config, failures: int, now: datetime) -> datetime:
+    seconds = min(cfg.fetch.backoff_max, cfg.fetch.backoff_base * (2 ** max(0, failures - 1)))
+    return now + timedelta(seconds=seconds)
+
+
+def poll_feed(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story,
+              feed: Feed, run_id: str, stop: threading.Event | None = None,
+              now: datetime | None = None) -> FeedOutcome:
+    now = now or datetime.now(UTC)
+    started = time.monotonic()
+    row = _feed_row(db, feed)
+    out = FeedOutcome(url=feed.url)
+    if row.get("retired"):
+        out.status = "retired"
+        return out
+    if row.get("next_attempt") and datetime.fromisoformat(row["next_attempt"]) > now:
+        out.status = "skipped"
+        return out
+    update: dict = {"last_checked": now.isoformat(timespec="seconds"), "name": feed.name}
+    try:
+        result = feeds.fetch(fetcher, row.get("current_url") or feed.url, row.get("etag"),
+                             row.get("last_modified"))
+        resp = result.response
+        out.http_status = resp.status
+        update.update(last_status=resp.status, last_success=update["last_checked"], last_error=None,
+                      failures=0, next_attempt=None, failing_since=None)
+        if resp.permanent_url:
+            update["current_url"] = resp.permanent_url
+        if result.not_modified:
+            out.status = "not-modified"
+        else:
+            update["etag"] = resp.headers.get("etag")
+            update["last_modified"] = resp.headers.get("last-modified")
+            if result.warning:
+                log.info("feed %s parsed with warnings: %s", feed.url, result.warning)
+            out.entries = len(result.entries)
+            _take_entries(db, story, feed, result.entries, out)
+    except (FetchError, feeds.FeedError) as exc:
+        out.status = "error"
+        out.error = str(exc)[:500]
+        _record_failure(cfg, update, row, exc, now)
+        out.http_status = update.get("last_status")
+    finally:
+        db["feeds"].update(feed.url, update)
+    if out.status in ("ok", "not-modified"):
+        process_pending(cfg, db, fetcher, story, feed.url, out, stop)
+    out.ms = int((time.monotonic() - started) * 1000)
+    return out
+
+
+def _record_failure(cfg: Config, update: dict, row: dict, exc: Exception, now: datetime) -> None:
+    failures = (row.get("failures") or 0) + 1
+    update.update(last_error=str(exc)[:500], failures=failures,
+                  failing_since=row.get("failing_since") or update["last_checked"])
+    text = str(exc)
+    status = int(text.split()[1]) if text.startswith("HTTP ") and text.split()[1].isdigit() else None
+    update["last_status"] = status
+    if status == 410:
+        update["retired"] = 1
+        return
+    update["next_attempt"] = _backoff(cfg, failures, now).isoformat(timespec="seconds")
+    if isinstance(exc, AddressRefused):
+        update["next_attempt"] = (now + timedelta(seconds=cfg.fetch.backoff_max)).isoformat(timespec="seconds")
+
+
+def _take_entries(db: sqlite_utils.Database, story: story_mod.Story, feed: Feed,
+                  entries: list[feeds.Entry], out: FeedOutcome) -> None:
+    """Record unseen entries; the ones that match the story become pending work."""
+    known = {r["id"] for r in db.query(
+        "select id from items where id in (select value from json_each(?))",
+        [dumps([e.id for e in entries])])}
+    rows = []
+    for e in entries:
+        if e.id in known or any(r["id"] == e.id for r in rows):
+            continue
+        relevance = story.relevance(e.title, e.summary[:2000])
+        relevant = relevance >= story_mod.MIN_RELEVANCE
+        rows.append({"id": e.id, "feed": feed.url, "guid": e.guid, "link": e.link, "title": e.title,
+                     "summary": e.summary, "published": e.published, "first_seen": now_iso(),
+                     "relevance": round(relevance, 3), "state": "pending" if relevant else "skipped",
+                     "error": None})
+        out.new += 1
+        out.relevant += int(relevant)
+    if rows:
+        db["items"].insert_all(rows, pk="id", ignore=True)
+
+
+def process_pending(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story,
+                    feed_url: str, out: FeedOutcome, stop: threading.Event | None = None) -> None:
+    for item in list(db.query("select * from items where feed = ? and state = 'pending' "
+                              "order by first_seen, id", [feed_url])):
+        if stop is not None and stop.is_set():
+            log.info("stop requested: leaving %s items pending", feed_url)
+            return
+        out.alerts += process_item(db, fetcher, story, item, feed_url)
+
+
+def process_item(db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story, item: dict,
+                 feed_url: str) -> int:
+    """Fetch, extract, compare and store one item; returns the number of alerts."""
+    page = pages.fetch(fetcher, item["link"], item["summary"] or "")
+    published = item["published"] or page.date or ""
+    article_id = stable_id("article", item["link"] or item["id"])
+    text = page.text or ""
+    claims = claims_mod.extract(text, published=published, gaz=story.gaz) if text else []
+    decisions = compare.compare_article(story.index, claims) if claims else []
+    title = item["title"] or page.title
+    article = {"id": article_id, "item": item["id"], "url": item["link"], "title": title,
+               "published": published, "text": text, "source": page.source,
+               "fetched_at": now_iso(), "fingerprint": stable_id(" ".join(text.split()))}
+    claim_rows = [{"id": stable_id(article_id, c.position, c.text), "article": article_id,
+                   "position": c.position, "text": c.text, "data": dumps(c.to_dict())} for c in claims]
+    finding_rows = [_finding_row(d, article, feed_url) for d in decisions]
+    with db.conn:
+        db["articles"].upsert(article, pk="id")
+        db["claims"].upsert_all(claim_rows, pk="id")
+        for row in finding_rows:
+            existing = db.execute("select created_at, digested_at from findings where id = ?",
+                                  [row["id"]]).fetchone()
+            if existing:
+                row["created_at"], row["digested_at"] = existing
+        db["findings"].upsert_all(finding_rows, pk="id")
+        db["items"].update(item["id"], {"state": "done", "error": page.error or None})
+    if page.error:
+        log.info("item %s: %s", item["link"], page.error)
+    return sum(1 for d in decisions if d.is_alert)
+
+
+def _finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
+    return {
+        "id": stable_id("finding", article["url"] or article["id"], d.seed_claim.id),
+        "kind": d.kind, "seed": d.seed_claim.seed, "seed_claim_id": d.seed_claim.id,
+        "seed_claim": d.seed_claim.claim.text, "claim_id": stable_id(article["id"], d.claim.position, d.claim.text),
+        "claim": d.claim.text, "url": article["url"], "title": article["title"],
+        "published": article["published"], "feed": feed_url, "old_value": d.old_value,
+        "new_value": d.new_value, "rule": d.rule, "confidence": round(d.confidence, 3),
+        "why": d.why, "fingerprint": stable_id(d.seed_claim.id, d.kind, d.new_value or d.claim.text),
+        "created_at": now_iso(), "digested_at": None,
+    }
+
+
+# ---------------------------------------------------------------- cycle
+
+def run_cycle(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
+              story: story_mod.Story | None = None, stop: threading.Event | None = None) -> CycleResult:
+    story = story or load_story(cfg, db)
+    run_id = stable_id("run", now_iso(), time.monotonic())
+    started = now_iso()
+    db["runs"].insert({"id": run_id, "kind": "poll", "started_at": started, "status": "running"}, pk="id")
+    result = CycleResult(run_id=run_id)
+    for feed in cfg.feeds:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            outcome = poll_feed(cfg, db, fetcher, story, feed, run_id, stop)
+        except Exception as exc:  # noqa: BLE001 - one feed's bug must not stop the cycle
+            log.exception("feed=%s crashed", feed.url)
+            outcome = FeedOutcome(url=feed.url, status="error", error=f"internal error: {exc}")
+        result.feeds.append(outcome)
+        log.info("feed=%s status=%s http=%s entries=%d new=%d relevant=%d alerts=%d ms=%d%s",
+                 feed.url, outcome.status, outcome.http_status, outcome.entries, outcome.new,
+                 outcome.relevant, outcome.alerts, outcome.ms,
+                 f" error={outcome.error!r}" if outcome.error else "")
+    attempted = [f for f in result.feeds if f.status in ("ok", "not-modified", "error")]
+    result.network_down = bool(attempted) and all(f.status == "error" for f in attempted) and len(attempted) > 1
+    counts = db.execute("select count(*) from findings").fetchone()[0]
+    result.findings = counts
+    result.alerts = sum(f.alerts for f in result.feeds)
+    status = "network-down" if result.network_down else ("partial" if result.failed else "ok")
+    db["runs"].update(run_id, {"finished_at": now_iso(), "status": status, "feeds": len(result.feeds),
+                               "failed": result.failed, "items": sum(f.new for f in result.feeds),
+                               "articles": sum(f.relevant for f in result.feeds),
+                               "findings": result.alerts})
+    return result

@@ -1,0 +1,49 @@
+"""The story: what the seeds are about, used to pick feed items worth fetching.
+
+Fetching every page of every feed would be slow and impolite, so an item's title
+and summary must first share enough of the seeds' distinctive vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from monitor import claims as claims_mod
+from monitor import entities as entities_mod
+from monitor.compare import SeedClaim, SeedIndex
+from monitor.seeds import Seed
+
+MIN_RELEVANCE = 2.5     # summed weight of story keys an item must mention
+MIN_KEYS = 2            # and at least this many distinct ones
+
+
+@dataclass
+class Story:
+    seeds: list[Seed]
+    index: SeedIndex
+    weights: dict[str, float]
+    gaz: entities_mod.Gazetteer
+
+    def relevance(self, *texts: str) -> float:
+        keys = set()
+        for text in texts:
+            keys.update(claims_mod._keys(text, self.gaz)[0])
+        hits = [self.weights[k] for k in keys if k in self.weights]
+        return sum(hits) if len(hits) >= MIN_KEYS else 0.0
+
+    def matches(self, *texts: str) -> bool:
+        return self.relevance(*texts) >= MIN_RELEVANCE
+
+
+def build(seeds: list[Seed], gaz: entities_mod.Gazetteer, claim_ids: dict[tuple[str, int], str]) -> Story:
+    """Story vocabulary: keys used by several seeds weigh most; one-off words little."""
+    doc_freq: Counter[str] = Counter()
+    for seed in seeds:
+        doc_freq.update({k for c in seed.claims for k in c.keys})
+    n = len(seeds)
+    weights = {k: math.log(1 + c) / math.log(1 + n) for k, c in doc_freq.items() if c >= 2 or n == 1}
+    seed_claims = [SeedClaim(id=claim_ids[(s.id, c.position)], seed=s.id, claim=c)
+                   for s in seeds for c in s.claims]
+    return Story(seeds=seeds, index=SeedIndex(seed_claims), weights=weights, gaz=gaz)

@@ -1,0 +1,92 @@
+"""Sentence splitting, tokens and lemmas: the small language layer every stage shares.
+
+Kept dependency-light on purpose (simplemma's tables, no model download), so the
+default install works offline and fast.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import simplemma
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "rep", "sen", "gov",
+    "st", "jr", "sr", "vs", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "inc", "corp", "ltd", "co",
+}
+
+STOPWORDS = frozenset("""
+a an the and or but if then than that this these those there their they them it its is are was
+were be been being am do does did done have has had having of in on at by for with from to into
+onto over under about as not no nor so such too very can could may might must shall should will
+would i you he she we his her our your my me him us who whom whose which what when where why how
+all any both each few more most other some own same just also only even still yet while after
+before during since until again further once here out up down off per via among amid across
+because though although whether upon says said say saying told tell tells according also
+one two new last first week weeks day days year years month months time times mr ms mrs
+""".split())
+
+_SENT_END = re.compile(r"""([.!?…]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+
+
+def normalize(text: str) -> str:
+    """NFC, straight quotes kept as typographic ones are in the data, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u00a0", " ").replace("\u2011", "-")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one paragraph into sentences, respecting common abbreviations."""
+    paragraph = normalize(paragraph)
+    out: list[str] = []
+    start = 0
+    for match in _SENT_END.finditer(paragraph):
+        end = match.end(1)
+        before = paragraph[start:end]
+        last_word = re.findall(r"([A-Za-z.]+)\.$", before.rstrip("\"'”’)]"))
+        if last_word and (last_word[0].lower().rstrip(".") in ABBREVIATIONS
+                          or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", last_word[0] + ".")):
+            continue
+        out.append(paragraph[start:end].strip())
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    low = word.lower().replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    try:
+        return simplemma.lemmatize(low, lang="en")
+    except Exception:  # noqa: BLE001 - a lemmatiser hiccup must not lose a sentence
+        return low
+
+
+def content_lemmas(text: str) -> list[str]:
+    """Lemmas of the words that carry meaning (no stopwords, no bare numbers)."""
+    out = []
+    for tok in tokens(text):
+        if tok[0].isdigit():
+            continue
+        lem = lemma(tok)
+        if lem in STOPWORDS or len(lem) < 2:
+            continue
+        out.append(lem)
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
