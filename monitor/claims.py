@@ -28,10 +28,10 @@ SYNONYMS = {
     "fight": {"fight", "combat", "battle", "fighting"},
     "frontline": {"frontline", "front-line", "front"},
     "attack": {"attack", "strike", "assault", "barrage", "raid"},
-    "launch": {"launch", "fire", "send"},
+    "launch": {"launch", "fire"},
     "kill": {"kill", "dead", "death", "die"},
     "poll": {"poll", "survey"},
-    "oppose": {"oppose", "against", "resist", "resistant"},
+    "oppose": {"oppose", "resist", "resistant"},
     "ukraine-war": {"invasion", "war"},
     "deny": {"deny", "denial"},
     "estimate": {"estimate", "assessment"},
@@ -43,13 +43,16 @@ ATTRIBUTION_VERBS = {"say", "said", "says", "tell", "told", "announce", "report"
                      "claim", "note", "add", "accord", "warn", "confirm", "indicate", "stress",
                      "insist", "write", "tweet", "argue", "describe", "caution", "suggest",
                      "allege", "believe", "assert", "emphasize", "emphasise", "underscore"}
+# Modal hedges make a fact a possibility; evidential ones only say who vouches for it.
 HEDGES = {"may", "might", "could", "possible", "possibly", "possibility", "potential",
           "potentially", "consider", "considering", "reconsider", "reconsidering", "plan",
-          "planned", "planning", "likely", "unlikely", "reportedly", "allege", "alleged",
-          "allegedly", "suggest", "signal", "signaling", "signalling", "appear", "appears",
-          "seemingly", "option", "would", "if", "unclear", "expect", "expected", "threaten",
+          "planned", "planning", "likely", "unlikely", "signal", "signaling", "signalling",
+          "option", "would", "if", "unclear", "expect", "expected", "threaten",
           "threatened", "mull", "weigh", "weighing", "prepare", "preparing", "should", "perhaps",
-          "rumour", "rumor", "unconfirmed", "believed", "speculation", "probably"}
+          "probably", "whether"}
+EVIDENTIALS = {"reportedly", "allege", "alleged", "allegedly", "suggest", "suggests", "appear",
+               "appears", "seemingly", "rumour", "rumor", "unconfirmed", "believed", "speculation",
+               "claim", "claims", "purportedly", "apparently"}
 NEGATIONS = {"not", "n't", "no", "never", "none", "neither", "nor", "without", "nobody",
              "nothing", "deny", "denied", "denies", "denying", "dismiss", "dismissed", "reject",
              "rejected", "refute", "refuted", "decline", "declined", "drop", "dropped",
@@ -60,7 +63,12 @@ _NEG_FIRM = {"not", "n't", "no", "never", "none", "neither", "nor", "nobody", "n
              "won't", "cannot", "can't", "didn't", "doesn't", "don't", "isn't", "aren't",
              "wasn't", "weren't", "hasn't", "haven't", "without"}
 _NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", "shelve",
-              "scrap", "abandon"}
+              "scrap", "abandon", "refrain", "avoid", "prohibit", "forbid", "refuse", "reluctant",
+              "unwilling", "constrain", "prevent", "bar", "stop", "cancel", "postpone"}
+# Words that settle an open question: "will not", "ruled out", "dropped the plan".
+DECISION_WORDS = {"will", "won't", "rule", "drop", "scrap", "shelve", "abandon", "reject",
+                  "refuse", "decide", "decided", "cancel", "halt", "end", "postpone", "plan",
+                  "date", "approve", "agree", "sign", "announce", "begin", "start", "confirm"}
 TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
               "overnight", "today", "yesterday", "tomorrow", "recently", "recent", "earlier",
               "later", "now", "currently", "already", "soon", "ago", "week", "month", "year",
@@ -79,6 +87,7 @@ _GENERIC = {"official", "people", "country", "government", "state", "medium", "r
 class Claim:
     text: str
     context: str = ""
+    sentence: str = ""          # the whole sentence, when the claim is one of its clauses
     position: int = 0
     entities: list[str] = field(default_factory=list)
     figures: list[figures_mod.Figure] = field(default_factory=list)
@@ -88,6 +97,7 @@ class Claim:
     negation_scope: list[str] = field(default_factory=list)
     hedged: bool = False
     hedges: list[str] = field(default_factory=list)
+    evidential: list[str] = field(default_factory=list)
     speaker: str = ""
     speech_verb: str = ""
     published: str = ""
@@ -152,16 +162,49 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
         lem = lemma(tok)
         if (lem in STOPWORDS or low in STOPWORDS or lem in ATTRIBUTION_VERBS or lem in HEDGES
                 or low in HEDGES or lem in NEGATIONS or low in NEGATIONS or lem in TIME_WORDS
-                or lem in _GENERIC or len(lem) < 3):
+                or lem in _GENERIC or low in EVIDENTIALS or low in TIME_WORDS or len(lem) < 3
+                or _is_number_word(low)):
             continue
-        keys.append(key_of(tok))
+        keys.append("record" if low in figures_mod.SUPERLATIVE else key_of(tok))
     return keys, ents
 
 
+_SCOPE_END = {",", ";", ":", "as", "while", "but", "because", "although", "though", "even",
+              "whereas", "and", "since", "after", "before", "when", "if"}
+_SCOPE_SKIP = {"to", "be", "been", "being", "have", "has", "had", "any", "the", "a", "an", "that",
+               "it", "its", "their", "there", "is", "are", "was", "were", "of", "out", "longer",
+               "yet", "so", "far", "directly", "also", "been", "immediately", "such"}
+
+
+def _is_number_word(word: str) -> bool:
+    parts = re.split(r"[-\s]", word)
+    return all(p in figures_mod.SMALL or p in figures_mod.SCALE for p in parts if p)
+
+
+def main_party(text: str, ents_in_order: list[str], gaz: entities_mod.Gazetteer) -> str | None:
+    """The claim's subject party: the first entity after any leading adverbial phrase.
+
+    "Depending on North Korea's role, Seoul may arm Kyiv" is about Seoul.
+    """
+    body = text.lstrip("“\"'‘ ")
+    m = re.match(r"(?:depending on|after|despite|as|while|although|though|following|in|since|"
+                 r"with|amid|given|if|when|unlike|for)\b[^,]{0,120},\s*", body, re.I)
+    if m:
+        rest = gaz.entities(body[m.end():])
+        if rest:
+            return rest[0]
+    return ents_in_order[0] if ents_in_order else None
+
+
 def _negation(text: str) -> tuple[bool, list[str]]:
-    """Is the main statement negated, and which words fall in the negation's scope?"""
+    """Is the statement negated, and which content words does the negation cover?
+
+    The scope runs from the cue to the end of its clause; its first content word
+    (the head: "declined to *provide* weapons") comes first in the returned list.
+    """
     words = re.findall(r"[A-Za-z']+|[,;:]", text.replace("’", "'"))
     low = [w.lower() for w in words]
+    names = {i for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
     scope: list[str] = []
     negated = False
     for i, w in enumerate(low):
@@ -178,10 +221,13 @@ def _negation(text: str) -> tuple[bool, list[str]]:
             continue  # "not rule out" is two negations: a hedge, see _hedges
         if ruled_out and any(x in _NEG_FIRM or x.endswith("n't") for x in low[max(0, i - 3):i]):
             continue
-        window = 10 if (verb or ruled_out) else 6
-        for x in low[i + 1:i + 1 + window]:
-            if x in (";", ":"):
+        start = i + 2 if ruled_out else i + 1
+        for j in range(start, min(len(low), start + 12)):
+            x = low[j]
+            if x in _SCOPE_END and not (verb and x == "that"):
                 break
+            if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or j in names:
+                continue
             scope.append(key_of(x))
         negated = True
     return negated, scope
@@ -197,23 +243,38 @@ def _hedges(text: str) -> list[str]:
     return found
 
 
+_SPEECH = r"said|says|say|told|tells|added|adds|warned|noted|announced|stated|reported|wrote|explained"
 _ATTR_AFTER = re.compile(
-    r"[,“”\"]\s*(?:(?:the|a|an)\s+)?([A-Z][\w'’.\- ]{1,60}?|[a-z][\w'’\- ]{1,40}?)\s+"
-    r"(said|says|told|added|warned|noted|announced|confirmed|stated|reported|claimed|wrote)\b")
+    r"[,“”\"]\s*((?:(?:the|a|an)\s+)?(?:[A-Z][\w'’.\- ]{1,60}?|[a-z][\w'’\- ]{1,40}?))\s+"
+    r"(" + _SPEECH + r"|confirmed|claimed)\b[^,.;]*")
+_ATTR_INVERTED = re.compile(r"[,“”\"]\s*(" + _SPEECH + r")\s+((?:the\s+)?[A-Z][\w'’.\- ]{1,60}?)(?=[,.;]|$)")
 _ATTR_BEFORE = re.compile(
-    r"^(?:(?:the|a|an)\s+)?([A-Z][\w'’.\- ]{1,60}?)\s+(said|says|told|warned|announced|confirmed|"
-    r"stated|reported|claimed|alleged|denied|insisted|indicated|argued|noted)\b")
-_ACCORDING = re.compile(r"according to (?:the |a |an )?([A-Z][\w'’.\- ]{1,60}?)(?=[,.;]|$)")
+    r"^((?:(?:the|a|an)\s+)?[A-Z][\w'’.\- ]{1,60}?)\s+(" + _SPEECH + r"|confirmed|claimed|alleged|"
+    r"denied|insisted|indicated|argued)\b(?:\s+that\b)?")
+_ACCORDING = re.compile(r",?\s*according to (?:the |a |an )?([A-Z][\w'’.\- ]{1,60}?)(?=[,.;]|$)")
 
 
-def _attribution(text: str) -> tuple[str, str]:
-    for pattern in (_ACCORDING, _ATTR_AFTER, _ATTR_BEFORE):
-        m = pattern.search(text)
-        if m:
-            speaker = m.group(1).strip()
-            verb = "according to" if pattern is _ACCORDING else m.group(2)
-            return speaker, verb
-    return "", ""
+def _attribution(text: str) -> tuple[str, str, tuple[int, int] | None]:
+    """Who says it, with which verb, and the span of the attribution phrase.
+
+    The span is left out of the claim's keys when the verb only reports speech, so
+    that "the Kremlin said" does not make two unrelated Kremlin quotes look alike;
+    for "denied" or "alleged" the speaker is also a party to the fact and stays.
+    """
+    m = _ACCORDING.search(text)
+    if m:
+        return m.group(1).strip(), "according to", (m.start(), m.end())
+    m = _ATTR_INVERTED.search(text)
+    if m:
+        return m.group(2).strip(), m.group(1), (m.start() + 1, m.end())
+    m = _ATTR_AFTER.search(text)
+    if m and m.start() > 0:
+        return m.group(1).strip(), m.group(2), (m.start() + 1, m.end())
+    m = _ATTR_BEFORE.search(text)
+    if m:
+        pure = re.fullmatch(_SPEECH, m.group(2)) is not None
+        return m.group(1).strip(), m.group(2), ((0, m.end()) if pure else None)
+    return "", "", None
 
 
 def _event_date(text: str, published: str) -> str:
@@ -248,6 +309,24 @@ def is_claim_like(sentence: str) -> bool:
     return bool(re.search(r"[a-z]", sentence))
 
 
+# Connectors that join two separate facts in one sentence. Conditions ("if …") are
+# dropped: they are not facts.
+_CLAUSE_SPLIT = re.compile(
+    r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet)\b))", re.I)
+_CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence's independent clauses: 'Seoul declined X, even as Y' is two facts."""
+    out = []
+    for part in _CLAUSE_SPLIT.split(sentence):
+        part = re.sub(r"^(?:even as|but|while|although|though|whereas|yet)\s+", "", part.strip(), flags=re.I)
+        part = _CONDITION.sub("", part).strip(" ,")
+        if word_count(part) >= 5:
+            out.append(part if part[-1:] in ".!\"'”’)" else part + ".")
+    return out or [sentence]
+
+
 def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None = None) -> list[Claim]:
     """Claims of a text: each factual sentence with the one before it as context."""
     gaz = gaz or entities_mod.load()
@@ -259,8 +338,11 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
             if not is_claim_like(sentence):
                 previous = sentence if word_count(sentence) >= 6 else previous
                 continue
-            claims.append(build(sentence, previous, published, gaz, position))
-            position += 1
+            for clause in clauses(sentence):
+                claim = build(clause, previous, published, gaz, position)
+                claim.sentence = sentence
+                claims.append(claim)
+                position += 1
             previous = sentence
         previous = ""
     return claims
@@ -268,16 +350,23 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
 
 def build(sentence: str, context: str, published: str, gaz: entities_mod.Gazetteer,
           position: int = 0) -> Claim:
-    keys, ents = _keys(sentence, gaz)
+    speaker, verb, span = _attribution(sentence)
+    content = sentence if span is None else sentence[:span[0]] + " " + sentence[span[1]:]
+    keys, ents = _keys(content, gaz)
+    if re.match(r"(?:it|he|she|they)\b", sentence, re.I) and context:
+        subject = gaz.entities(context)[:1]
+    else:
+        subject = [p] if (p := main_party(content, ents, gaz)) else []
+    ents = subject + [e for e in ents if e not in subject]
     context_keys, context_ents = _keys(context, gaz) if context else ([], [])
     figs = figures_mod.extract(sentence)
     negated, scope = _negation(sentence)
     hedges = _hedges(sentence)
-    speaker, verb = _attribution(sentence)
+    evidential = [w for w in re.findall(r"[A-Za-z]+", sentence.lower()) if w in EVIDENTIALS]
     return Claim(
         text=sentence, context=context, position=position, entities=ents,
         figures=figs, keys=keys, context_keys=context_keys, negated=negated,
-        negation_scope=scope, hedged=bool(hedges), hedges=hedges, speaker=speaker,
+        negation_scope=scope, hedged=bool(hedges), hedges=hedges, evidential=evidential, speaker=speaker,
         speech_verb=verb, published=published, event_date=_event_date(sentence, published),
         superlative=any(f.superlative for f in figs) or bool(
             {w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE),

@@ -17,7 +17,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
-from monitor.claims import Claim, key_of
+from monitor.claims import DECISION_WORDS, Claim, key_of
 from monitor.figures import Figure
 
 ALERT_KINDS = ("update", "conflict")
@@ -84,7 +84,7 @@ class SeedIndex:
     def weight(self, key: str) -> float:
         return self.idf.get(key, self.default_idf)
 
-    def candidates(self, claim: Claim, limit: int = 8) -> list[SeedClaim]:
+    def candidates(self, claim: Claim, limit: int = 16) -> list[SeedClaim]:
         terms = sorted({_fts_token(k) for k in claim.keys if k in self.idf})
         if not terms:
             return []
@@ -92,6 +92,13 @@ class SeedIndex:
         rows = self.db.execute("SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?",
                                (query, limit)).fetchall()
         return [self.by_rowid[r[0]] for r in rows]
+
+    def coverage(self, seed: Claim, new: Claim) -> float:
+        """How much of the seed claim's own wording the new claim repeats (0..1)."""
+        own = {k: self.weight(k) for k in seed.keys}
+        total = sum(own.values())
+        new_keys = set(new.keys)
+        return sum(w for k, w in own.items() if k in new_keys) / total if total else 0.0
 
     def similarity(self, seed: Claim, new: Claim) -> float:
         """Weighted Dice overlap; the seed's previous sentence counts at half weight."""
@@ -177,11 +184,22 @@ def _later(seed: Claim, new: Claim) -> bool:
 # ---------------------------------------------------------------- stance
 
 def _scope_hits(negated_claim: Claim, other: Claim) -> bool:
-    """Does the negation cover words of the other claim's proposition (not just a side word)?"""
+    """Does the negation cover the other claim's proposition, not just a side word?
+
+    Two content words of the negation's scope must appear in the other claim.
+    """
+    scope = [k for k in negated_claim.negation_scope if len(k) > 2]
+    if not scope:
+        return False
     other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
-    hits = [k for k in negated_claim.negation_scope if k in other_keys and not k.startswith("@")
-            and len(k) > 3]
-    return len(set(hits)) >= 1
+    shared = {k for k in scope if k in other_keys}
+    return len(shared) >= 2
+
+
+def _decides(claim: Claim) -> bool:
+    words = {w.lower() for w in re.findall(r"[A-Za-z']+", claim.text)}
+    lemmas = {key_of(w) for w in words}
+    return bool((words | lemmas) & DECISION_WORDS)
 
 
 def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
@@ -189,41 +207,63 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
     s, n = seed.stance, new.stance
     if s == n:
         return ("support", f"both {s}")
-    if n == "denied" and s in ("asserted", "possible"):
+    if n == "denied" and s == "asserted":
         if _scope_hits(new, seed):
-            return ("conflict", f"seed {s}, new denied")
+            return ("conflict", "seed asserted, new denied")
+        return None
+    if n == "denied" and s == "possible":
+        # "has not sent" leaves a possibility open; "will not send" / "ruled out" closes it
+        if _scope_hits(new, seed) and _decides(new):
+            return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":
         if _scope_hits(seed, new):
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
-        words = {key_of(w) for w in re.findall(r"[A-Za-z]+", new.text)}
-        if words & COMMITMENT:
-            return ("update", "seed possible, new decided")
+        # "agreed to meet" → "met": the commitment must be about the seed's own predicate
+        words = [key_of(w) for w in re.findall(r"[A-Za-z]+", new.text)]
+        seed_keys = set(seed.keys)
+        for i, w in enumerate(words):
+            if w in COMMITMENT and (w in seed_keys or any(x in seed_keys for x in words[i + 1:i + 3])):
+                return ("update", "seed possible, new decided")
         return None
     return None
 
 
 # ---------------------------------------------------------------- decision
 
+def _same_parties(seed: Claim, new: Claim) -> bool:
+    """The new claim names the seed claim's main party and shares most entities."""
+    if not seed.entities:
+        return True
+    if not new.entities:
+        return False
+    if seed.entities[0] not in new.entities:
+        return False
+    shared = set(seed.entities) & set(new.entities)
+    return len(shared) >= min(2, len(set(seed.entities)), len(set(new.entities)))
+
+
 def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
     seed = sc.claim
     sim = index.similarity(seed, new)
-    if sim < FIGURE_SIM:
-        return None
-    fig = compare_figures(seed, new) if seed.figures and new.figures else None
+    cover = index.coverage(seed, new)
+    fig = None
+    if seed.figures and new.figures and max(sim, cover * 0.5) >= FIGURE_SIM:
+        fig = compare_figures(seed, new)
     if fig:
         kind, fs, fn = fig
-        confidence = min(1.0, 0.45 + sim)
+        confidence = min(1.0, 0.45 + max(sim, cover * 0.5))
         rule = {"update": "figure-update", "conflict": "figure-conflict", "support": "figure-match"}[kind]
         if kind == "update" and fn.delta:
             rule = "figure-increment"
         why = (f"same measure ({fs.unit}{', ' + '/'.join(fs.roles) if fs.roles else ''}); "
                f"seed {fs.describe()} vs new {fn.describe()}")
         return Decision(kind=kind, seed_claim=sc, claim=new, rule=rule, confidence=confidence,
-                        similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why)
-    if sim < STANCE_SIM:
+                        similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why,
+                        details={"unit": fs.unit})
+    if sim < STANCE_SIM or not _same_parties(seed, new):
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
@@ -251,8 +291,11 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
     even if it disagrees with another seed sentence: the seeds hold both views.
     """
     decisions = [d for sc in index.candidates(new) if (d := decide(index, sc, new))]
+    supported_units = {d.details.get("unit") for d in decisions if d.rule == "figure-match"}
     if any(d.kind == "support" for d in decisions):
-        decisions = [d for d in decisions if d.kind == "support" or d.rule == "figure-increment"]
+        decisions = [d for d in decisions if d.kind == "support" or d.rule == "figure-increment"
+                     or (d.rule.startswith("figure") and d.details.get("unit") not in supported_units)
+                     or (d.rule.startswith("stance") and d.old_value == "possible")]
     for d in decisions:
         if d.is_alert and d.confidence < ALERT_CONFIDENCE:
             d.kind = "review"

@@ -50,7 +50,7 @@ CHANGE_WORDS = {"rise", "rose", "risen", "increase", "grow", "grew", "grown", "c
                 "quadruple", "halve", "raise", "revise", "lift", "cut", "reduce", "swell",
                 "swollen", "now", "latest", "updated", "new", "upgrade", "downgrade"}
 DELTA_WORDS = {"additional", "more", "extra", "another", "further", "fresh", "new"}
-SUPERLATIVE = {"record", "record-breaking", "largest", "biggest", "highest", "lowest", "most",
+SUPERLATIVE = {"record", "record-breaking", "largest", "biggest", "highest", "lowest",
                "unprecedented", "heaviest", "deadliest", "worst", "greatest", "smallest"}
 
 # Nouns that count the same thing; general news vocabulary, not one story's words.
@@ -76,7 +76,7 @@ ROLE_GROUPS = {
     "intercepted": {"intercept", "intercepted", "down", "downed", "destroy", "destroyed", "jam",
                     "jammed", "neutralise", "neutralize"},
     "missing": {"missing"},
-    "oppose": {"oppose", "opposed", "against", "object", "reject"},
+    "oppose": {"oppose", "opposed", "object", "reject"},
     "favour": {"support", "favour", "favor", "back", "backed", "approve"},
     "disapprove": {"disapprove", "disapproval", "dissatisfied"},
     "approval": {"approval", "popularity", "rating"},

@@ -70,9 +70,18 @@ def lemma(word: str) -> str:
     if low.endswith("'s"):
         low = low[:-2]
     try:
-        return simplemma.lemmatize(low, lang="en")
+        lem = simplemma.lemmatize(low, lang="en").lower()
     except Exception:  # noqa: BLE001 - a lemmatiser hiccup must not lose a sentence
         return low
+    if lem.endswith("ing") and len(lem) > 5:
+        # "setting up" is about setting something, not a noun "setting"
+        stem = lem[:-3]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            stem = stem[:-1]
+        for candidate in (stem, stem + "e"):
+            if simplemma.is_known(candidate, lang="en"):
+                return candidate
+    return lem
 
 
 def content_lemmas(text: str) -> list[str]:
