@@ -26,7 +26,7 @@ SYNONYMS = {
     "visit": {"visit", "trip", "tour"},
     "meet": {"meet", "meeting", "talk", "summit"},
     "fight": {"fight", "combat", "battle", "fighting"},
-    "frontline": {"frontline", "front-line", "front"},
+    "frontline": {"frontline", "front-line", "front", "frontlines"},
     "attack": {"attack", "strike", "assault", "barrage", "raid"},
     "launch": {"launch", "fire"},
     "kill": {"kill", "dead", "death", "die"},
@@ -65,6 +65,10 @@ _NEG_FIRM = {"not", "n't", "no", "never", "none", "neither", "nor", "nobody", "n
 _NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", "shelve",
               "scrap", "abandon", "refrain", "avoid", "prohibit", "forbid", "refuse", "reluctant",
               "unwilling", "constrain", "prevent", "bar", "stop", "cancel", "postpone"}
+# "Did not say / comment / confirm" withholds an answer; it denies nothing.
+NON_ANSWER = {"say", "said", "comment", "confirm", "disclose", "specify", "elaborate", "detail",
+              "reveal", "respond", "answer", "explain", "identify", "name", "know", "reply",
+              "immediately", "publicly"}
 # Words that settle an open question: "will not", "ruled out", "dropped the plan".
 DECISION_WORDS = {"will", "won't", "rule", "drop", "scrap", "shelve", "abandon", "reject",
                   "refuse", "decide", "decided", "cancel", "halt", "end", "postpone", "plan",
@@ -97,6 +101,7 @@ class Claim:
     negation_scope: list[str] = field(default_factory=list)
     hedged: bool = False
     hedges: list[str] = field(default_factory=list)
+    hedge_heads: list[str] = field(default_factory=list)   # "planned to *present*", "possibility of *arming*"
     evidential: list[str] = field(default_factory=list)
     speaker: str = ""
     speech_verb: str = ""
@@ -155,7 +160,8 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
         if canon not in ents:
             ents.append(canon)
     pieces.append(text[pos:])
-    for tok in tokens("".join(pieces)):
+    joined = re.sub(r"\bfront[ -]lines?\b", "frontline", "".join(pieces), flags=re.I)
+    for tok in tokens(joined):
         if tok[0].isdigit():
             continue
         low = tok.lower()
@@ -222,15 +228,38 @@ def _negation(text: str) -> tuple[bool, list[str]]:
         if ruled_out and any(x in _NEG_FIRM or x.endswith("n't") for x in low[max(0, i - 3):i]):
             continue
         start = i + 2 if ruled_out else i + 1
+        clause_scope: list[str] = []
         for j in range(start, min(len(low), start + 12)):
             x = low[j]
             if x in _SCOPE_END and not (verb and x == "that"):
                 break
+            if not clause_scope and (x in NON_ANSWER or lemma(x) in NON_ANSWER):
+                clause_scope.append(lemma(x))
+                break
             if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or j in names:
                 continue
-            scope.append(key_of(x))
+            clause_scope.append(key_of(x))
+        if clause_scope and clause_scope[0] in NON_ANSWER and len(clause_scope) == 1:
+            continue  # "did not comment", "declined to confirm": no answer, not a denial
+        scope.extend(clause_scope)
         negated = True
     return negated, scope
+
+
+def _hedge_heads(text: str) -> list[str]:
+    """The content words a hedge governs: what is only possible, planned or likely."""
+    words = re.findall(r"[A-Za-z']+", text.replace("’", "'"))
+    low = [w.lower() for w in words]
+    heads = []
+    for i, w in enumerate(low):
+        if w not in HEDGES and lemma(w) not in HEDGES:
+            continue
+        for x in low[i + 1:i + 6]:
+            if x in STOPWORDS or x in _SCOPE_SKIP or x in HEDGES or lemma(x) in HEDGES or x in _NEG_FIRM:
+                continue
+            heads.append(key_of(x))
+            break
+    return heads
 
 
 def _hedges(text: str) -> list[str]:
@@ -312,7 +341,8 @@ def is_claim_like(sentence: str) -> bool:
 # Connectors that join two separate facts in one sentence. Conditions ("if …") are
 # dropped: they are not facts.
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet)\b))", re.I)
+    r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
+    r"noting)\b))", re.I)
 _CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
 
 
@@ -320,7 +350,8 @@ def clauses(sentence: str) -> list[str]:
     """A sentence's independent clauses: 'Seoul declined X, even as Y' is two facts."""
     out = []
     for part in _CLAUSE_SPLIT.split(sentence):
-        part = re.sub(r"^(?:even as|but|while|although|though|whereas|yet)\s+", "", part.strip(), flags=re.I)
+        part = re.sub(r"^(?:even as|but|while|although|though|whereas|yet|adding that|saying that|"
+                      r"adding|saying|noting that|noting)\s+", "", part.strip(), flags=re.I)
         part = _CONDITION.sub("", part).strip(" ,")
         if word_count(part) >= 5:
             out.append(part if part[-1:] in ".!\"'”’)" else part + ".")
@@ -339,8 +370,7 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
                 previous = sentence if word_count(sentence) >= 6 else previous
                 continue
             for clause in clauses(sentence):
-                claim = build(clause, previous, published, gaz, position)
-                claim.sentence = sentence
+                claim = build(clause, previous, published, gaz, position, sentence)
                 claims.append(claim)
                 position += 1
             previous = sentence
@@ -348,26 +378,31 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
     return claims
 
 
-def build(sentence: str, context: str, published: str, gaz: entities_mod.Gazetteer,
-          position: int = 0) -> Claim:
-    speaker, verb, span = _attribution(sentence)
-    content = sentence if span is None else sentence[:span[0]] + " " + sentence[span[1]:]
+def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
+          position: int = 0, sentence: str = "") -> Claim:
+    """One claim from a clause; `sentence` is the whole sentence it came from."""
+    sentence = sentence or text
+    speaker, verb, span = _attribution(text)
+    content = text if span is None else text[:span[0]] + " " + text[span[1]:]
     keys, ents = _keys(content, gaz)
-    if re.match(r"(?:it|he|she|they)\b", sentence, re.I) and context:
+    if re.match(r"(?:it|he|she|they)\b", text, re.I) and context:
         subject = gaz.entities(context)[:1]
     else:
         subject = [p] if (p := main_party(content, ents, gaz)) else []
     ents = subject + [e for e in ents if e not in subject]
-    context_keys, context_ents = _keys(context, gaz) if context else ([], [])
-    figs = figures_mod.extract(sentence)
-    negated, scope = _negation(sentence)
-    hedges = _hedges(sentence)
-    evidential = [w for w in re.findall(r"[A-Za-z]+", sentence.lower()) if w in EVIDENTIALS]
+    context_keys, _ = _keys(context, gaz) if context else ([], [])
+    figs = figures_mod.extract(text)
+    record = bool({w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE)
+    for fig in figs:
+        fig.superlative = fig.superlative or record  # "…, calling it the biggest attack"
+    negated, scope = _negation(text)
+    hedges = _hedges(text)
+    evidential = [w for w in re.findall(r"[A-Za-z]+", text.lower()) if w in EVIDENTIALS]
     return Claim(
-        text=sentence, context=context, position=position, entities=ents,
+        text=text, sentence=sentence, context=context, position=position, entities=ents,
         figures=figs, keys=keys, context_keys=context_keys, negated=negated,
-        negation_scope=scope, hedged=bool(hedges), hedges=hedges, evidential=evidential, speaker=speaker,
+        negation_scope=scope, hedged=bool(hedges), hedges=hedges, evidential=evidential,
+        hedge_heads=_hedge_heads(text), speaker=speaker,
         speech_verb=verb, published=published, event_date=_event_date(sentence, published),
-        superlative=any(f.superlative for f in figs) or bool(
-            {w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE),
+        superlative=record,
     )

@@ -100,10 +100,9 @@ class SeedIndex:
         new_keys = set(new.keys)
         return sum(w for k, w in own.items() if k in new_keys) / total if total else 0.0
 
-    def similarity(self, seed: Claim, new: Claim) -> float:
-        """Weighted Dice overlap; the seed's previous sentence counts at half weight."""
-        a: dict[str, float] = {k: self.weight(k) for k in seed.context_keys}
-        a = {k: v * 0.5 for k, v in a.items()}
+    def similarity(self, seed: Claim, new: Claim, context: float = 0.5) -> float:
+        """Weighted Dice overlap; the seed's previous sentence counts at `context` weight."""
+        a: dict[str, float] = {k: self.weight(k) * context for k in seed.context_keys} if context else {}
         for k in seed.keys:
             a[k] = self.weight(k)
         b = {k: self.weight(k) for k in new.keys}
@@ -183,7 +182,8 @@ def _later(seed: Claim, new: Claim) -> bool:
 
 # ---------------------------------------------------------------- stance
 
-def _scope_hits(negated_claim: Claim, other: Claim) -> bool:
+def _scope_hits(negated_claim: Claim, other: Claim, minimum: int = 2,
+                within: list[str] | None = None) -> bool:
     """Does the negation cover the other claim's proposition, not just a side word?
 
     Two content words of the negation's scope must appear in the other claim.
@@ -191,9 +191,20 @@ def _scope_hits(negated_claim: Claim, other: Claim) -> bool:
     scope = [k for k in negated_claim.negation_scope if len(k) > 2]
     if not scope:
         return False
-    other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
+    if within is not None:
+        other_keys = set(within)
+    else:
+        other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
     shared = {k for k in scope if k in other_keys}
-    return len(shared) >= 2
+    return len(shared) >= minimum
+
+
+_IRREGULAR_PAST = {"met", "sent", "gave", "began", "held", "made", "took", "went", "sold", "fought",
+                   "brought", "bought", "struck", "shot", "won", "lost", "told", "came", "left"}
+
+
+def _past_tense(word: str) -> bool:
+    return word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)
 
 
 def _decides(claim: Claim) -> bool:
@@ -208,7 +219,9 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
     if s == n:
         return ("support", f"both {s}")
     if n == "denied" and s == "asserted":
-        if _scope_hits(new, seed):
+        # a flat contradiction needs both claims to be about the same party doing it
+        mutual = bool(new.entities) and new.entities[0] in seed.entities
+        if mutual and _scope_hits(new, seed, minimum=2, within=seed.keys):
             return ("conflict", "seed asserted, new denied")
         return None
     if n == "denied" and s == "possible":
@@ -217,16 +230,22 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
             return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":
-        if _scope_hits(seed, new):
+        mutual = bool(new.entities) and new.entities[0] in seed.entities
+        if mutual and _scope_hits(seed, new, minimum=2, within=new.keys):
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
-        # "agreed to meet" → "met": the commitment must be about the seed's own predicate
-        words = [key_of(w) for w in re.findall(r"[A-Za-z]+", new.text)]
-        seed_keys = set(seed.keys)
-        for i, w in enumerate(words):
-            if w in COMMITMENT and (w in seed_keys or any(x in seed_keys for x in words[i + 1:i + 3])):
-                return ("update", "seed possible, new decided")
+        # "planned to present a request" → "presented the request" / "decided to present":
+        # the new claim must assert the very thing the seed only called possible
+        heads = [h for h in seed.hedge_heads if len(h) > 2]
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", new.text)]
+        keys = [key_of(w) for w in words]
+        for i, k in enumerate(keys):
+            if k not in heads:
+                continue
+            before = set(keys[max(0, i - 3):i])
+            if before & COMMITMENT or _past_tense(words[i]):
+                return ("update", f"seed possible, new done ({words[i]})")
         return None
     return None
 
@@ -263,7 +282,8 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
         return Decision(kind=kind, seed_claim=sc, claim=new, rule=rule, confidence=confidence,
                         similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why,
                         details={"unit": fs.unit})
-    if sim < STANCE_SIM or not _same_parties(seed, new):
+    sim = index.similarity(seed, new, context=0.0)  # stance needs the sentence itself to match
+    if sim < STANCE_SIM or not _same_parties(seed, new) or not _substantial(new):
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
@@ -277,6 +297,12 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
     return Decision(kind=kind, seed_claim=sc, claim=new, rule=f"stance-{kind}",
                     confidence=confidence, similarity=sim, old_value=seed.stance,
                     new_value=new.stance, why=f"{how}; overlap {sim:.2f}")
+
+
+def _substantial(claim: Claim) -> bool:
+    """Enough content to stand alone: "They often met with the president." is not."""
+    words = [k for k in claim.keys if not k.startswith("@")]
+    return len(set(words)) >= 2 and bool(claim.entities)
 
 
 def _any_same_unit(seed: Claim, new: Claim) -> bool:

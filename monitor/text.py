@@ -26,7 +26,7 @@ would i you he she we his her our your my me him us who whom whose which what wh
 all any both each few more most other some own same just also only even still yet while after
 before during since until again further once here out up down off per via among amid across
 because though although whether upon says said say saying told tell tells according also
-one two new last first week weeks day days year years month months time times mr ms mrs
+against one two new last first week weeks day days year years month months time times mr ms mrs
 """.split())
 
 _SENT_END = re.compile(r"""([.!?…]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")
@@ -73,6 +73,8 @@ def lemma(word: str) -> str:
         lem = simplemma.lemmatize(low, lang="en").lower()
     except Exception:  # noqa: BLE001 - a lemmatiser hiccup must not lose a sentence
         return low
+    if lem == low and low.endswith("s") and len(low) > 4 and simplemma.is_known(low[:-1], lang="en"):
+        return low[:-1]  # plurals the tables miss: "frontlines"
     if lem.endswith("ing") and len(lem) > 5:
         # "setting up" is about setting something, not a noun "setting"
         stem = lem[:-3]
