@@ -1,19 +1,21 @@
-"""Reports: findings grouped for people, rendered with Jinja2 templates.
+"""Rendering: the digest email (text + HTML) and the daily Markdown reports.
 
 Article text comes from strangers on the internet, so every value is escaped for
-the output format (Markdown here, HTML in the digest) before it is shown.
+the output format before it is shown: HTML through Jinja2's autoescaping, Markdown
+through `md_escape`, and links only when they are plain http(s) URLs.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import sqlite_utils
+
+if TYPE_CHECKING:
+    from monitor.digest import Digest
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|!])")
@@ -25,29 +27,34 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def oneline(value: object) -> str:
+    """Text on one line: feed text may carry newlines that would break the layout."""
+    return " ".join(str(value or "").split())
+
+
 def safe_url(url: str | None) -> str:
     url = (url or "").strip()
     if not re.match(r"https?://", url, re.I):
         return ""
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+        url = url.replace(char, code)
+    return url
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def environment(templates: Path | None = None, autoescape: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates or TEMPLATES)),
         autoescape=autoescape, undefined=jinja2.StrictUndefined,
-        trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = md_escape
+    env.filters["oneline"] = oneline
     env.filters["safe_url"] = safe_url
+    env.filters["plural"] = plural
     return env
-
-
-@dataclass
-class Group:
-    kind: str
-    seed: str
-    seed_claim: str
-    findings: list[dict]
 
 
 def findings(db: sqlite_utils.Database, since: str | None = None) -> list[dict]:
@@ -63,42 +70,44 @@ def findings(db: sqlite_utils.Database, since: str | None = None) -> list[dict]:
     return rows
 
 
-def group_alerts(rows: list[dict]) -> list[Group]:
-    """Alerts grouped by seed claim, updates and conflicts first, newest evidence first."""
-    groups: dict[tuple[str, str], Group] = {}
-    for row in rows:
-        if row["kind"] not in ("update", "conflict"):
-            continue
-        key = (row["kind"], row["seed_claim_id"])
-        groups.setdefault(key, Group(row["kind"], row["seed"], row["seed_claim"], [])).findings.append(row)
-    return sorted(groups.values(), key=lambda g: (g.kind != "conflict", g.seed, g.seed_claim))
+def subject(digest: Digest) -> str:
+    counts = digest.counts
+    if not digest.alerts:
+        what = "no new alerts"
+    else:
+        what = ", ".join(plural(n, k) for k, n in counts.items() if n)
+    return f"Seed monitor: {what} ({digest.generated[:10]})"
 
 
-def context(rows: list[dict], generated: str | None = None) -> dict:
-    counts = Counter(r["kind"] for r in rows)
-    return {
-        "generated": generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "groups": group_alerts(rows),
-        "alerts": [r for r in rows if r["kind"] in ("update", "conflict")],
-        "review": [r for r in rows if r["kind"] == "review"],
-        "supports": [r for r in rows if r["kind"] == "support"],
-        "counts": {k: counts.get(k, 0) for k in ("update", "conflict", "support", "review")},
-    }
+def summary(digest: Digest) -> str:
+    counts = digest.counts
+    return (f"{plural(counts['update'], 'update')}, {plural(counts['conflict'], 'conflict')}, "
+            f"{plural(digest.supports, 'supporting report')}, {len(digest.review)} for review")
 
 
-def render_markdown(rows: list[dict], generated: str | None = None) -> str:
-    return environment().get_template("report.md.j2").render(**context(rows, generated))
+def render_digest(digest: Digest) -> tuple[str, str, str]:
+    """(subject, text part, HTML part) of the digest email."""
+    values = {"d": digest, "summary": summary(digest), "subject": subject(digest)}
+    text = environment().get_template("digest.txt.j2").render(**values)
+    html = environment(autoescape=True).get_template("digest.html.j2").render(**values)
+    return values["subject"], text, html
 
 
-def write_report(db: sqlite_utils.Database, reports_dir: Path, day: str | None = None) -> Path:
-    """The report for one day (all findings so far), and an index linking every day."""
-    day = day or datetime.now(UTC).strftime("%Y-%m-%d")
+def render_markdown(digest: Digest, day: str) -> str:
+    return environment().get_template("report.md.j2").render(
+        d=digest, day=day, summary=summary(digest))
+
+
+def write_report(reports_dir: Path, day: str, digest: Digest) -> Path:
+    """Write one day's report atomically and refresh the index linking every day."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / f"{day}.md"
     tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(render_markdown(findings(db)), encoding="utf-8")
+    tmp.write_text(render_markdown(digest, day), encoding="utf-8")
     tmp.replace(path)
     days = sorted((p.stem for p in reports_dir.glob("????-??-??.md")), reverse=True)
-    index = "# Reports\n\n" + "".join(f"- [{d}]({d}.md)\n" for d in days)
-    (reports_dir / "index.md").write_text(index, encoding="utf-8")
+    index = "# Seed monitor reports\n\n" + "".join(f"- [{d}]({d}.md)\n" for d in days)
+    tmp = reports_dir / "index.md.tmp"
+    tmp.write_text(index, encoding="utf-8")
+    tmp.replace(reports_dir / "index.md")
     return path

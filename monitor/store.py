@@ -56,8 +56,24 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db["claims"].create_index(["article"], if_not_exists=True)
 
 
+def _m002_digests(db: sqlite_utils.Database) -> None:
+    """Each digest is recorded before it is sent, so a crash or a failed send is visible.
+
+    status: sending (recorded, SMTP not finished), sent, failed (retried next run),
+    unknown (the process died mid-send; not resent, so nothing is mailed twice).
+    """
+    db["digests"].create({"id": str, "created_at": str, "since": str, "status": str,
+                          "subject": str, "message_id": str, "recipients": str,
+                          "finding_ids": str, "alerts": int, "attempts": int, "sent_at": str,
+                          "error": str}, pk="id")
+    db["digests"].create_index(["status"], if_not_exists=True)
+    db["findings"].add_column("digest_id", str)
+    db["findings"].create_index(["digested_at"], if_not_exists=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_digests", _m002_digests),
 ]
 
 
