@@ -1,4 +1,10 @@
-"""Pages: fetch an item's article and keep its text, or fall back to the feed summary."""
+"""Pages: fetch an item's article and keep its text, or fall back to the feed summary.
+
+Only HTML and XHTML go to the extractor: a PDF, an image or binary junk served as
+an article is a recorded reason to use the summary, not something to parse. A
+page without a Content-Type is sniffed; a page cut at `max_bytes` is not
+extracted, because half a page gives half an article and wrong claims.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,14 @@ from dataclasses import dataclass
 
 import trafilatura
 
-from monitor.fetch import FetchError, Fetcher
+from monitor.fetch import Fetcher, FetchError, Response
 
 log = logging.getLogger(__name__)
 
-HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+MAX_TITLE = 500
+MAX_ERROR = 300
 
 
 @dataclass
@@ -36,7 +44,26 @@ def extract(content: bytes, url: str) -> tuple[str, str, str]:
         return "", "", ""
     title = (meta.title if meta and meta.title else "") or ""
     date = (meta.date if meta and meta.date else "") or ""
-    return text, title, date
+    return text, " ".join(title.split())[:MAX_TITLE], date
+
+
+def looks_like_html(content: bytes) -> bool:
+    """For pages served without a Content-Type: markup first, and no NUL bytes."""
+    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"\x00" not in head
+
+
+def unusable(resp: Response, max_bytes: int) -> str:
+    """Why this response cannot go to the extractor ('' when it can)."""
+    if not 200 <= resp.status < 300:
+        return f"HTTP {resp.status}"
+    if resp.truncated:
+        return f"page larger than {max_bytes} bytes"
+    if resp.content_type in HTML_TYPES:
+        return ""
+    if not resp.content_type and looks_like_html(resp.content):
+        return ""
+    return f"not HTML ({resp.content_type or 'no content type'})"
 
 
 def fetch(fetcher: Fetcher, url: str, summary: str) -> Page:
@@ -50,15 +77,12 @@ def fetch(fetcher: Fetcher, url: str, summary: str) -> Page:
         except FetchError as exc:
             error = str(exc)
         else:
-            if resp.status >= 400:
-                error = f"HTTP {resp.status}"
-            elif resp.content_type not in HTML_TYPES:
-                error = f"not HTML ({resp.content_type})"
-            else:
+            error = unusable(resp, fetcher.settings.max_bytes)
+            if not error:
                 text, title, date = extract(resp.content, resp.url)
                 if text.strip():
                     return Page(url=url, text=text, source="page", title=title, date=date)
                 error = "no article text found"
     if error:
         log.info("page %s: %s; using the feed summary", url, error)
-    return Page(url=url, text=summary, source="summary", error=error)
+    return Page(url=url, text=summary, source="summary", error=error[:MAX_ERROR])

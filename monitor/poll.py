@@ -24,8 +24,8 @@ from monitor import entities as entities_mod
 from monitor import seeds as seeds_mod
 from monitor import story as story_mod
 from monitor.config import Config, Feed
-from monitor.fetch import AddressRefused, FetchError, Fetcher
-from monitor.store import dumps, now_iso, stable_id
+from monitor.fetch import AddressRefused, Fetcher, FetchError, Unreachable
+from monitor.store import dumps, get_meta, now_iso, set_meta, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class FeedOutcome:
     alerts: int = 0
     error: str = ""
     ms: int = 0
+    unreachable: bool = False   # no response at all (DNS, connection, timeout)
+    backoff_before: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -59,13 +61,15 @@ class CycleResult:
 
 # ---------------------------------------------------------------- seeds
 
-def sync_seeds(db: sqlite_utils.Database, seeds: list[seeds_mod.Seed]) -> dict[tuple[str, int], str]:
+def sync_seeds(db: sqlite_utils.Database,
+               seeds: list[seeds_mod.Seed]) -> dict[tuple[str, int], str]:
     """Store the seeds and their claims; return (seed, position) → claim id."""
     ids: dict[tuple[str, int], str] = {}
     rows = []
     for seed in seeds:
         db["seeds"].upsert({"id": seed.id, "path": str(seed.path), "title": seed.title,
-                            "text": seed.text, "sha256": seed.sha256, "loaded_at": now_iso()}, pk="id")
+                            "text": seed.text, "sha256": seed.sha256, "loaded_at": now_iso()},
+                           pk="id")
         for claim in seed.claims:
             cid = stable_id("seed-claim", seed.id, claim.text)
             ids[(seed.id, claim.position)] = cid
@@ -89,6 +93,9 @@ def load_story(cfg: Config, db: sqlite_utils.Database) -> story_mod.Story:
 
 # ---------------------------------------------------------------- feeds
 
+BACKOFF_FIELDS = ("failures", "next_attempt", "failing_since")
+
+
 def _feed_row(db: sqlite_utils.Database, feed: Feed) -> dict:
     try:
         return db["feeds"].get(feed.url)
@@ -101,81 +108,121 @@ def _feed_row(db: sqlite_utils.Database, feed: Feed) -> dict:
         return row
 
 
-def _retry_after(value: str | None, now: datetime) -> datetime | None:
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def _retry_after(value: str | None, now: datetime, cap: float) -> datetime | None:
+    """The server's Retry-After (seconds or an HTTP date), never sooner than now and
+    never later than `cap` seconds away, so a hostile header cannot park a feed forever."""
     if not value:
         return None
-    if value.strip().isdigit():
-        return now + timedelta(seconds=int(value.strip()))
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=min(int(value[:12]), cap))
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return min(max(when, now), now + timedelta(seconds=cap))
 
 
 def _backoff(cfg: Config, failures: int, now: datetime) -> datetime:
-    seconds = min(cfg.fetch.backoff_max, cfg.fetch.backoff_base * (2 ** max(0, failures - 1)))
+    """base, 2×base, 4×base … per consecutive failure, capped at backoff_max."""
+    exponent = min(max(0, failures - 1), 32)
+    seconds = min(cfg.fetch.backoff_max, cfg.fetch.backoff_base * (2 ** exponent))
     return now + timedelta(seconds=seconds)
+
+
+def _due(row: dict, now: datetime) -> bool:
+    next_attempt = row.get("next_attempt")
+    return not next_attempt or datetime.fromisoformat(next_attempt) <= now
+
+
+def _changed(row: dict, update: dict) -> dict:
+    """Only the fields whose value differs: a quiet feed costs one small write."""
+    return {k: v for k, v in update.items() if row.get(k) != v}
 
 
 def poll_feed(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story,
               feed: Feed, run_id: str, stop: threading.Event | None = None,
               now: datetime | None = None) -> FeedOutcome:
+    """Fetch one feed, store its new entries, then finish its pending items.
+
+    The validators (ETag, Last-Modified) are saved only after the entries are, so a
+    poll killed in between fetches the feed again instead of trusting a 304.
+    """
     now = now or datetime.now(UTC)
     started = time.monotonic()
     row = _feed_row(db, feed)
-    out = FeedOutcome(url=feed.url)
+    out = FeedOutcome(url=feed.url, backoff_before={k: row.get(k) for k in BACKOFF_FIELDS})
     if row.get("retired"):
         out.status = "retired"
         return out
-    if row.get("next_attempt") and datetime.fromisoformat(row["next_attempt"]) > now:
+    if not _due(row, now):
         out.status = "skipped"
         return out
-    update: dict = {"last_checked": now.isoformat(timespec="seconds"), "name": feed.name}
+    checked = _iso(now)
+    update: dict = {"name": feed.name, "last_checked": checked}
     try:
         result = feeds.fetch(fetcher, row.get("current_url") or feed.url, row.get("etag"),
                              row.get("last_modified"))
-        resp = result.response
-        out.http_status = resp.status
-        update.update(last_status=resp.status, last_success=update["last_checked"], last_error=None,
-                      failures=0, next_attempt=None, failing_since=None)
-        if resp.permanent_url:
-            update["current_url"] = resp.permanent_url
-        if result.not_modified:
-            out.status = "not-modified"
-        else:
-            update["etag"] = resp.headers.get("etag")
-            update["last_modified"] = resp.headers.get("last-modified")
-            if result.warning:
-                log.info("feed %s parsed with warnings: %s", feed.url, result.warning)
-            out.entries = len(result.entries)
-            _take_entries(db, story, feed, result.entries, out)
     except (FetchError, feeds.FeedError) as exc:
-        out.status = "error"
-        out.error = str(exc)[:500]
         _record_failure(cfg, update, row, exc, now)
+        db["feeds"].update(feed.url, _changed(row, update))
+        out.status, out.error = "error", str(exc)[:500]
         out.http_status = update.get("last_status")
-    finally:
-        db["feeds"].update(feed.url, update)
-    if out.status in ("ok", "not-modified"):
-        process_pending(cfg, db, fetcher, story, feed.url, out, stop)
+        out.unreachable = isinstance(exc, Unreachable)
+        out.ms = int((time.monotonic() - started) * 1000)
+        return out
+    resp = result.response
+    out.http_status = resp.status
+    update.update(last_success=checked, last_error=None, failures=0, next_attempt=None,
+                  failing_since=None)
+    if resp.permanent_url:
+        log.info("feed %s moved permanently to %s", feed.url, resp.permanent_url)
+        update["current_url"] = resp.permanent_url
+    update["last_status"] = resp.status
+    if result.not_modified:
+        out.status = "not-modified"
+    else:
+        if result.warning:
+            log.info("feed %s parsed with warnings: %s", feed.url, result.warning)
+        out.entries = len(result.entries)
+        _take_entries(db, story, feed, result.entries, out)
+        update.update(etag=resp.headers.get("etag"),
+                      last_modified=resp.headers.get("last-modified"))
+    db["feeds"].update(feed.url, _changed(row, update))
+    process_pending(cfg, db, fetcher, story, feed.url, out, stop)
     out.ms = int((time.monotonic() - started) * 1000)
     return out
 
 
 def _record_failure(cfg: Config, update: dict, row: dict, exc: Exception, now: datetime) -> None:
+    """Count the failure and decide when to try again: 410 never, 429/503 when the
+    server says, a refused address after the longest backoff, else exponentially."""
     failures = (row.get("failures") or 0) + 1
-    update.update(last_error=str(exc)[:500], failures=failures,
+    status = getattr(exc, "status", None)
+    update.update(last_error=str(exc)[:500], failures=failures, last_status=status,
                   failing_since=row.get("failing_since") or update["last_checked"])
-    text = str(exc)
-    status = int(text.split()[1]) if text.startswith("HTTP ") and text.split()[1].isdigit() else None
-    update["last_status"] = status
     if status == 410:
+        log.warning("feed %s is gone (HTTP 410): retired", row["url"])
         update["retired"] = 1
         return
-    update["next_attempt"] = _backoff(cfg, failures, now).isoformat(timespec="seconds")
-    if isinstance(exc, AddressRefused):
-        update["next_attempt"] = (now + timedelta(seconds=cfg.fetch.backoff_max)).isoformat(timespec="seconds")
+    when = None
+    if status in (429, 503):
+        when = _retry_after(getattr(exc, "retry_after", None), now, cfg.fetch.backoff_max)
+    if when is None and isinstance(exc, AddressRefused):
+        when = now + timedelta(seconds=cfg.fetch.backoff_max)
+    update["next_attempt"] = _iso(when or _backoff(cfg, failures, now))
+
+
+def _forgive(db: sqlite_utils.Database, outcomes: list[FeedOutcome]) -> None:
+    """Undo this cycle's backoff escalation: the network failed, not the feeds."""
+    for out in outcomes:
+        if out.status == "error" and out.backoff_before:
+            db["feeds"].update(out.url, out.backoff_before)
 
 
 def _take_entries(db: sqlite_utils.Database, story: story_mod.Story, feed: Feed,
@@ -184,30 +231,42 @@ def _take_entries(db: sqlite_utils.Database, story: story_mod.Story, feed: Feed,
     known = {r["id"] for r in db.query(
         "select id from items where id in (select value from json_each(?))",
         [dumps([e.id for e in entries])])}
-    rows = []
+    rows: dict[str, dict] = {}
     for e in entries:
-        if e.id in known or any(r["id"] == e.id for r in rows):
+        if e.id in known or e.id in rows:
             continue
         relevance = story.relevance(e.title, e.summary[:2000])
         relevant = relevance >= story_mod.MIN_RELEVANCE
-        rows.append({"id": e.id, "feed": feed.url, "guid": e.guid, "link": e.link, "title": e.title,
-                     "summary": e.summary, "published": e.published, "first_seen": now_iso(),
-                     "relevance": round(relevance, 3), "state": "pending" if relevant else "skipped",
-                     "error": None})
+        rows[e.id] = {"id": e.id, "feed": feed.url, "guid": e.guid, "link": e.link,
+                      "title": e.title, "summary": e.summary, "published": e.published,
+                      "first_seen": now_iso(), "relevance": round(relevance, 3),
+                      "state": "pending" if relevant else "skipped", "error": None}
         out.new += 1
         out.relevant += int(relevant)
     if rows:
-        db["items"].insert_all(rows, pk="id", ignore=True)
+        with db.conn:  # all or nothing, so a kill here leaves no half-recorded feed
+            db["items"].insert_all(rows.values(), pk="id", ignore=True)
 
 
-def process_pending(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story,
-                    feed_url: str, out: FeedOutcome, stop: threading.Event | None = None) -> None:
+def process_pending(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
+                    story: story_mod.Story, feed_url: str, out: FeedOutcome,
+                    stop: threading.Event | None = None) -> None:
+    """Finish this feed's pending items, including any a killed poll left behind.
+
+    An item whose processing raises is marked `failed` with the error, so one
+    poisonous page cannot block the items queued after it on every later poll.
+    """
     for item in list(db.query("select * from items where feed = ? and state = 'pending' "
                               "order by first_seen, id", [feed_url])):
         if stop is not None and stop.is_set():
             log.info("stop requested: leaving %s items pending", feed_url)
             return
-        out.alerts += process_item(db, fetcher, story, item, feed_url)
+        try:
+            out.alerts += process_item(db, fetcher, story, item, feed_url)
+        except Exception as exc:  # noqa: BLE001 - one item's bug must not stop the feed
+            log.exception("item %s failed", item["link"])
+            db["items"].update(item["id"], {"state": "failed",
+                                            "error": f"internal error: {exc}"[:500]})
 
 
 def process_item(db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story, item: dict,
@@ -224,7 +283,8 @@ def process_item(db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.S
                "published": published, "text": text, "source": page.source,
                "fetched_at": now_iso(), "fingerprint": stable_id(" ".join(text.split()))}
     claim_rows = [{"id": stable_id(article_id, c.position, c.text), "article": article_id,
-                   "position": c.position, "text": c.text, "data": dumps(c.to_dict())} for c in claims]
+                   "position": c.position, "text": c.text, "data": dumps(c.to_dict())}
+                  for c in claims]
     finding_rows = [_finding_row(d, article, feed_url) for d in decisions]
     with db.conn:
         db["articles"].upsert(article, pk="id")
@@ -245,23 +305,56 @@ def _finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
     return {
         "id": stable_id("finding", article["url"] or article["id"], d.seed_claim.id),
         "kind": d.kind, "seed": d.seed_claim.seed, "seed_claim_id": d.seed_claim.id,
-        "seed_claim": d.seed_claim.claim.text, "claim_id": stable_id(article["id"], d.claim.position, d.claim.text),
+        "seed_claim": d.seed_claim.claim.text,
+        "claim_id": stable_id(article["id"], d.claim.position, d.claim.text),
         "claim": d.claim.text, "url": article["url"], "title": article["title"],
         "published": article["published"], "feed": feed_url, "old_value": d.old_value,
         "new_value": d.new_value, "rule": d.rule, "confidence": round(d.confidence, 3),
-        "why": d.why, "fingerprint": stable_id(d.seed_claim.id, d.kind, d.new_value or d.claim.text),
+        "why": d.why,
+        "fingerprint": stable_id(d.seed_claim.id, d.kind, d.new_value or d.claim.text),
         "created_at": now_iso(), "digested_at": None,
     }
 
 
 # ---------------------------------------------------------------- cycle
 
+def _network_down(outcomes: list[FeedOutcome]) -> bool:
+    """Every feed tried (two at least) got no response at all: blame the network."""
+    attempted = [f for f in outcomes if f.status in ("ok", "not-modified", "error")]
+    return len(attempted) > 1 and all(f.unreachable for f in attempted)
+
+
+def _record_crash(db: sqlite_utils.Database, feed: Feed, exc: Exception) -> FeedOutcome:
+    """A bug while polling one feed: keep it visible on the feed, then move on."""
+    log.exception("feed=%s crashed", feed.url)
+    error = f"internal error: {type(exc).__name__}: {exc}"[:500]
+    try:
+        db["feeds"].update(feed.url, {"last_error": error})
+    except Exception:  # noqa: BLE001 - the store itself may be what failed
+        log.exception("could not record the crash of %s", feed.url)
+    return FeedOutcome(url=feed.url, status="error", error=error)
+
+
+def _note_network(db: sqlite_utils.Database, result: CycleResult) -> None:
+    """One "network down" record for the cycle instead of a failure on every feed."""
+    if result.network_down:
+        log.warning("network down: all %d feeds unreachable; feed backoff left as it was",
+                    len(result.feeds))
+        _forgive(db, result.feeds)
+        if get_meta(db, "network_down_since") is None:
+            set_meta(db, "network_down_since", now_iso())
+    else:
+        db["meta"].delete_where("key = ?", ["network_down_since"])
+
+
 def run_cycle(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
-              story: story_mod.Story | None = None, stop: threading.Event | None = None) -> CycleResult:
+              story: story_mod.Story | None = None,
+              stop: threading.Event | None = None) -> CycleResult:
+    """Poll every due feed once; one feed's failure never stops the others."""
     story = story or load_story(cfg, db)
     run_id = stable_id("run", now_iso(), time.monotonic())
-    started = now_iso()
-    db["runs"].insert({"id": run_id, "kind": "poll", "started_at": started, "status": "running"}, pk="id")
+    db["runs"].insert({"id": run_id, "kind": "poll", "started_at": now_iso(),
+                       "status": "running"}, pk="id")
     result = CycleResult(run_id=run_id)
     for feed in cfg.feeds:
         if stop is not None and stop.is_set():
@@ -269,21 +362,21 @@ def run_cycle(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
         try:
             outcome = poll_feed(cfg, db, fetcher, story, feed, run_id, stop)
         except Exception as exc:  # noqa: BLE001 - one feed's bug must not stop the cycle
-            log.exception("feed=%s crashed", feed.url)
-            outcome = FeedOutcome(url=feed.url, status="error", error=f"internal error: {exc}")
+            outcome = _record_crash(db, feed, exc)
         result.feeds.append(outcome)
         log.info("feed=%s status=%s http=%s entries=%d new=%d relevant=%d alerts=%d ms=%d%s",
                  feed.url, outcome.status, outcome.http_status, outcome.entries, outcome.new,
                  outcome.relevant, outcome.alerts, outcome.ms,
                  f" error={outcome.error!r}" if outcome.error else "")
-    attempted = [f for f in result.feeds if f.status in ("ok", "not-modified", "error")]
-    result.network_down = bool(attempted) and all(f.status == "error" for f in attempted) and len(attempted) > 1
-    counts = db.execute("select count(*) from findings").fetchone()[0]
-    result.findings = counts
+    result.network_down = _network_down(result.feeds)
+    _note_network(db, result)
+    result.findings = db.execute("select count(*) from findings").fetchone()[0]
     result.alerts = sum(f.alerts for f in result.feeds)
     status = "network-down" if result.network_down else ("partial" if result.failed else "ok")
-    db["runs"].update(run_id, {"finished_at": now_iso(), "status": status, "feeds": len(result.feeds),
-                               "failed": result.failed, "items": sum(f.new for f in result.feeds),
+    note = "all feeds unreachable: network down" if result.network_down else None
+    db["runs"].update(run_id, {"finished_at": now_iso(), "status": status,
+                               "feeds": len(result.feeds), "failed": result.failed,
+                               "items": sum(f.new for f in result.feeds),
                                "articles": sum(f.relevant for f in result.feeds),
-                               "findings": result.alerts})
+                               "findings": result.alerts, "note": note})
     return result
