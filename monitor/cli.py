@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -196,11 +197,52 @@ def explain(ctx: Context, finding_id: str) -> None:
 
 
 @cli.command()
+@click.option("--day", metavar="YYYY-MM-DD", help="Rewrite this day's report (default: today).")
 @pass_ctx
-def report(ctx: Context) -> None:
-    """Write today's Markdown report to state_dir/reports/."""
-    path = report_mod.write_report(ctx.db(), ctx.cfg.reports_dir)
-    click.echo(str(path))
+def report(ctx: Context, day: str | None) -> None:
+    """Write a day's Markdown report to state_dir/reports/ and update index.md."""
+    from monitor import digest as digest_mod
+
+    if day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise click.ClickException(f"--day {day!r}: expected YYYY-MM-DD, e.g. --day 2025-06-09")
+    click.echo(str(digest_mod.write_day_report(ctx.db(), ctx.cfg, day)))
+
+
+@cli.command()
+@click.option("--send", is_flag=True, help="Email it (once) to the [email] recipients.")
+@click.option("--html", "as_html", is_flag=True, help="Print the HTML part instead of the text.")
+@pass_ctx
+def digest(ctx: Context, send: bool, as_html: bool) -> None:
+    """Show the digest of findings not yet emailed; --send emails it and marks them sent."""
+    from monitor import digest as digest_mod
+    from monitor import mailer
+
+    db, cfg = ctx.db(), ctx.cfg
+    if not send:
+        subject, text, html = report_mod.render_digest(digest_mod.build(db, cfg))
+        click.echo(html if as_html else text, nl=False)
+        return
+    try:
+        outcome = digest_mod.send(db, cfg)
+    except mailer.NotConfigured as exc:
+        raise click.ClickException(f"{exc}: set host, sender and recipients in the [email] "
+                                   "table (or MONITOR_EMAIL__HOST, ...)") from exc
+    digest_mod.write_day_report(db, cfg)
+    if outcome.status == "failed":
+        raise click.ClickException(f"{outcome.error} (nothing lost: the next run retries)")
+    click.echo("sent: " + report_mod.subject(outcome.digest) if outcome.status == "sent"
+               else "nothing new since the last digest: nothing sent")
+
+
+@cli.command()
+@pass_ctx
+def health(ctx: Context) -> None:
+    """Exit 0 if the last poll finished within health_max_age_minutes, else 1."""
+    from monitor import scheduler
+
+    result = scheduler.health(ctx.cfg)
+    click.echo(("ok: " if result.ok else "unhealthy: ") + result.message)
+    sys.exit(0 if result.ok else 1)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ message naming the key, instead of failing hours later inside a scheduled job.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -71,6 +72,11 @@ class Config:
     source: Path | None = None
 
     @property
+    def health_max_age(self) -> float:
+        """Minutes after which `monitor health` calls the worker stuck."""
+        return self.health_max_age_minutes or 3 * self.poll_interval_minutes
+
+    @property
     def db_path(self) -> Path:
         return self.state_dir / "monitor.db"
 
@@ -85,16 +91,21 @@ def _coerce(key: str, value: Any, target: Any) -> Any:
     if isinstance(target, bool):
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-            return value.lower() in ("1", "true", "yes", "on")
+        truthy, falsy = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+        if isinstance(value, str) and value.lower() in truthy + falsy:
+            return value.lower() in truthy
         raise ConfigError(f"{key}: expected true or false, got {value!r}")
     if isinstance(target, (int, float)):
         try:
-            number = kind(value) if not isinstance(value, bool) else None
+            number = float(value) if not isinstance(value, bool) else None
         except (TypeError, ValueError):
             number = None
-        if number is None:
+        if number is None or not math.isfinite(number):
             raise ConfigError(f"{key}: expected a number, got {value!r}")
+        if kind is int:
+            if not number.is_integer():
+                raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+            number = int(number)
         if number < 0:
             raise ConfigError(f"{key}: must not be negative, got {value!r}")
         return number
@@ -149,11 +160,15 @@ def _env_overrides(cfg: Config, environ: dict[str, str]) -> None:
             continue
         path = var[len("MONITOR_"):].lower().split("__")
         target: Any = cfg
-        for part in path[:-1]:
-            if part not in ("fetch", "email"):
-                raise ConfigError(f"{var}: unknown setting")
-            target = getattr(target, part)
-        _apply(target, {path[-1]: value}, prefix=".".join(path[:-1]) + "." if len(path) > 1 else "")
+        if len(path) > 2 or (len(path) == 2 and path[0] not in ("fetch", "email")):
+            raise ConfigError(f"{var}: unknown setting (tables are fetch and email: "
+                              "MONITOR_FETCH__TIMEOUT)")
+        if len(path) == 2:
+            target = getattr(cfg, path[0])
+        try:
+            _apply(target, {path[-1]: value}, prefix=f"{path[0]}." if len(path) == 2 else "")
+        except ConfigError as exc:
+            raise ConfigError(f"{var}: {exc}") from exc
 
 
 def _validate(cfg: Config) -> None:
@@ -174,6 +189,13 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("fetch.max_bytes: must be at least 1024")
     if cfg.email.recipients and not cfg.email.sender:
         raise ConfigError("email.sender: required when email.recipients is set")
+    if cfg.email.recipients and not cfg.email.host:
+        raise ConfigError("email.host: required when email.recipients is set")
+    for i, address in enumerate(cfg.email.recipients):
+        if "@" not in address:
+            raise ConfigError(f"email.recipients[{i}]: expected an email address, got {address!r}")
+    if cfg.email.sender and "@" not in cfg.email.sender:
+        raise ConfigError(f"email.sender: expected an email address, got {cfg.email.sender!r}")
     if not (0 < cfg.email.port < 65536):
         raise ConfigError(f"email.port: expected 1-65535, got {cfg.email.port}")
 
