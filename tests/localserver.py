@@ -7,12 +7,37 @@ Every request is logged with its headers and the number of body bytes sent back.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Route = Callable[["Handler"], None]
+LOCAL_NAMES = {"127.0.0.1", "localhost", "::1"}
+
+
+def _is_address(host: object) -> bool:
+    try:
+        ipaddress.ip_address(str(host))
+    except ValueError:
+        return False
+    return True
+
+
+def stay_offline(monkeypatch) -> None:
+    """Make every host name but localhost fail to resolve, so no test can reach the
+    internet through DNS (feeds under test carry links to made-up hosts). Address
+    literals still resolve, as they do without any DNS."""
+    real = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in LOCAL_NAMES and not _is_address(host):
+            raise socket.gaierror(socket.EAI_NONAME, f"{host}: offline in tests")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from monitor import feeds, fetch, poll
 from monitor.cli import cli
 from monitor.config import FetchSettings
 from tests import recording
-from tests.localserver import LocalServer
+from tests.localserver import LocalServer, stay_offline
 
 FETCH = """
 [fetch]
@@ -35,6 +35,11 @@ allow_private_addresses = true
 ITEM = {"title": "Russia fires record 479 drones at Ukraine", "link": "https://wire.example.com/a",
         "summary": "The air force says it was the largest aerial attack of the war."}
 FEED = recording.rss("Wire", [ITEM])
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    stay_offline(monkeypatch)
 
 
 @pytest.fixture
