@@ -215,7 +215,7 @@ def report(ctx: Context, day: str | None) -> None:
 def digest(ctx: Context, send: bool, as_html: bool) -> None:
     """Show the digest of findings not yet emailed; --send emails it and marks them sent."""
     from monitor import digest as digest_mod
-    from monitor import mailer
+    from monitor import lock, mailer
 
     db, cfg = ctx.db(), ctx.cfg
     if not send:
@@ -227,6 +227,8 @@ def digest(ctx: Context, send: bool, as_html: bool) -> None:
     except mailer.NotConfigured as exc:
         raise click.ClickException(f"{exc}: set host, sender and recipients in the [email] "
                                    "table (or MONITOR_EMAIL__HOST, ...)") from exc
+    except lock.Busy as exc:
+        raise click.ClickException(f"{exc}; try again when it is done") from exc
     digest_mod.write_day_report(db, cfg)
     if outcome.status == "failed":
         raise click.ClickException(f"{outcome.error} (nothing lost: the next run retries)")

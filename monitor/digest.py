@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from monitor import mailer, report
+from monitor import lock, mailer, report
 from monitor.config import Config
 from monitor.store import dumps, set_meta, stable_id
 
@@ -365,9 +365,16 @@ def _polled_since(db: sqlite_utils.Database, since: str) -> bool:
 
 def send(db: sqlite_utils.Database, cfg: Config, now: datetime | None = None,
          transport: Callable = mailer.send) -> Outcome:
-    """Send the digest of undelivered findings, at most once; record the result first."""
+    """Send the digest of undelivered findings, at most once; record the result first.
+
+    Raises lock.Busy if another process is sending a digest from the same state_dir.
+    """
     mailer.check(cfg.email)
-    now = now or datetime.now(UTC)
+    with lock.held(cfg.state_dir, "digest.lock", what="digest is being sent"):
+        return _send(db, cfg, now or datetime.now(UTC), transport)
+
+
+def _send(db: sqlite_utils.Database, cfg: Config, now: datetime, transport: Callable) -> Outcome:
     mark_checked(db, now)
     recover(db)
     digest = build(db, cfg, now)

@@ -7,7 +7,9 @@ through `md_escape`, and links only when they are plain http(s) URLs.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,12 +104,16 @@ def write_report(reports_dir: Path, day: str, digest: Digest) -> Path:
     """Write one day's report atomically and refresh the index linking every day."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / f"{day}.md"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(render_markdown(digest, day), encoding="utf-8")
-    tmp.replace(path)
+    _write_atomic(path, render_markdown(digest, day))
     days = sorted((p.stem for p in reports_dir.glob("????-??-??.md")), reverse=True)
     index = "# Seed monitor reports\n\n" + "".join(f"- [{d}]({d}.md)\n" for d in days)
-    tmp = reports_dir / "index.md.tmp"
-    tmp.write_text(index, encoding="utf-8")
-    tmp.replace(reports_dir / "index.md")
+    _write_atomic(reports_dir / "index.md", index)
     return path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Readers never see half a file; the poll and digest jobs may write at the same time,
+    so each writer has its own temporary file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

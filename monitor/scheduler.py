@@ -99,6 +99,9 @@ class Worker:
             status = digest.send(db, self.cfg, now, self.transport).status
         except mailer.NotConfigured as exc:
             log.info("digest not emailed (%s); see the daily report", exc)
+        except lock.Busy as exc:
+            status = "busy"
+            log.warning("digest skipped: %s", exc)
         digest.write_day_report(db, self.cfg, now=now)
         log.info("digest status=%s", status)
         return status

@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
-from monitor import config, digest, store
+from monitor import config, digest, lock, store
 from monitor.cli import cli
 
 SEED = "001_141f0110176205f7"
@@ -349,3 +349,11 @@ def test_cli_digest_send_without_email_settings_names_the_key(make_config):
     cfg = make_config(BBC)
     result = _cli(cfg, "digest", "--send")
     assert result.exit_code == 1 and "email.host" in result.output
+
+
+def test_a_second_sender_is_refused_while_a_digest_is_being_sent(cfg, db, inbox):
+    add_finding(db, "f1")
+    with lock.held(cfg.state_dir, "digest.lock"), pytest.raises(lock.Busy):
+        digest.send(db, cfg)
+    assert inbox.messages == []
+    assert digest.send(db, cfg).status == "sent"
