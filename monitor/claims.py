@@ -64,7 +64,8 @@ _NEG_FIRM = {"not", "n't", "no", "never", "none", "neither", "nor", "nobody", "n
              "wasn't", "weren't", "hasn't", "haven't", "without"}
 _NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", "shelve",
               "scrap", "abandon", "refrain", "avoid", "prohibit", "forbid", "refuse", "reluctant",
-              "unwilling", "constrain", "prevent", "bar", "stop", "cancel", "postpone"}
+              "unwilling", "constrain", "prevent", "bar", "stop", "cancel", "postpone", "resist",
+              "resistant", "oppose", "hesitant", "wary"}
 # "Did not say / comment / confirm" withholds an answer; it denies nothing.
 NON_ANSWER = {"say", "said", "comment", "confirm", "disclose", "specify", "elaborate", "detail",
               "reveal", "respond", "answer", "explain", "identify", "name", "know", "reply",
@@ -96,6 +97,7 @@ class Claim:
     entities: list[str] = field(default_factory=list)
     figures: list[figures_mod.Figure] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    core_keys: list[str] = field(default_factory=list)    # keys of the main clause, before any comma
     context_keys: list[str] = field(default_factory=list)
     negated: bool = False
     negation_scope: list[str] = field(default_factory=list)
@@ -179,7 +181,7 @@ _SCOPE_END = {",", ";", ":", "as", "while", "but", "because", "although", "thoug
               "whereas", "and", "since", "after", "before", "when", "if"}
 _SCOPE_SKIP = {"to", "be", "been", "being", "have", "has", "had", "any", "the", "a", "an", "that",
                "it", "its", "their", "there", "is", "are", "was", "were", "of", "out", "longer",
-               "yet", "so", "far", "directly", "also", "been", "immediately", "such"}
+               "yet", "so", "far", "directly", "also", "immediately", "such"}
 
 
 def _is_number_word(word: str) -> bool:
@@ -202,15 +204,23 @@ def main_party(text: str, ents_in_order: list[str], gaz: entities_mod.Gazetteer)
     return ents_in_order[0] if ents_in_order else None
 
 
-def _negation(text: str) -> tuple[bool, list[str]]:
+def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[bool, list[str]]:
     """Is the statement negated, and which content words does the negation cover?
 
     The scope runs from the cue to the end of its clause; its first content word
     (the head: "declined to *provide* weapons") comes first in the returned list.
+    Entity names in the scope become entity keys ("@north_korea").
     """
-    words = re.findall(r"[A-Za-z']+|[,;:]", text.replace("’", "'"))
+    text = text.replace("’", "'")
+    spans = gaz.find(text) if gaz else []
+    matches = list(re.finditer(r"[A-Za-z']+|[,;:]", text))
+    words = [m.group(0) for m in matches]
     low = [w.lower() for w in words]
-    names = {i for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
+    names: dict[int, str] = {}
+    for start, end, canon in spans:
+        inside = [j for j, m in enumerate(matches) if m.start() >= start and m.end() <= end]
+        for k, j in enumerate(inside):
+            names[j] = "@" + canon.lower().replace(" ", "_") if k == 0 else ""
     scope: list[str] = []
     negated = False
     for i, w in enumerate(low):
@@ -236,7 +246,11 @@ def _negation(text: str) -> tuple[bool, list[str]]:
             if not clause_scope and (x in NON_ANSWER or lemma(x) in NON_ANSWER):
                 clause_scope.append(lemma(x))
                 break
-            if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or j in names:
+            if j in names:
+                if names[j]:
+                    clause_scope.append(names[j])
+                continue
+            if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or words[j][:1].isupper() and j > 0:
                 continue
             clause_scope.append(key_of(x))
         if clause_scope and clause_scope[0] in NON_ANSWER and len(clause_scope) == 1:
@@ -251,14 +265,18 @@ def _hedge_heads(text: str) -> list[str]:
     words = re.findall(r"[A-Za-z']+", text.replace("’", "'"))
     low = [w.lower() for w in words]
     heads = []
+    content = [i for i, x in enumerate(low) if not (x in STOPWORDS or x in _SCOPE_SKIP or x in HEDGES
+                                                    or lemma(x) in HEDGES or x in _NEG_FIRM
+                                                    or (i > 0 and words[i][:1].isupper()))]
     for i, w in enumerate(low):
         if w not in HEDGES and lemma(w) not in HEDGES:
             continue
-        for x in low[i + 1:i + 6]:
-            if x in STOPWORDS or x in _SCOPE_SKIP or x in HEDGES or lemma(x) in HEDGES or x in _NEG_FIRM:
-                continue
-            heads.append(key_of(x))
-            break
+        after = [j for j in content if i < j < i + 6]
+        if after:
+            heads.append(key_of(low[after[0]]))
+        elif i > 0 and low[i - 1] in ("is", "was", "are", "were", "seems", "looks", "highly", "very"):
+            # "setting up a visit … is highly likely": the hedge governs the subject
+            heads.extend(key_of(low[j]) for j in content[:3] if j < i)
     return heads
 
 
@@ -300,8 +318,8 @@ def _attribution(text: str) -> tuple[str, str, tuple[int, int] | None]:
     if m and m.start() > 0:
         return m.group(1).strip(), m.group(2), (m.start() + 1, m.end())
     m = _ATTR_BEFORE.search(text)
-    if m:
-        pure = re.fullmatch(_SPEECH, m.group(2)) is not None
+    if m and m.group(1).split()[-1].lower() not in ("is", "are", "was", "were", "be", "been", "being"):
+        pure = re.fullmatch(_SPEECH + "|confirmed", m.group(2)) is not None
         return m.group(1).strip(), m.group(2), ((0, m.end()) if pure else None)
     return "", "", None
 
@@ -383,8 +401,10 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
     """One claim from a clause; `sentence` is the whole sentence it came from."""
     sentence = sentence or text
     speaker, verb, span = _attribution(text)
-    content = text if span is None else text[:span[0]] + " " + text[span[1]:]
+    content = text if span is None else text[:span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
     keys, ents = _keys(content, gaz)
+    head = content.split(", ")[0]
+    core_keys = _keys(head, gaz)[0] if word_count(head) >= 3 and head != content else []
     if re.match(r"(?:it|he|she|they)\b", text, re.I) and context:
         subject = gaz.entities(context)[:1]
     else:
@@ -393,16 +413,23 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
     context_keys, _ = _keys(context, gaz) if context else ([], [])
     figs = figures_mod.extract(text)
     record = bool({w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE)
+    previous: figures_mod.Figure | None = None
     for fig in figs:
         fig.superlative = fig.superlative or record  # "…, calling it the biggest attack"
-    negated, scope = _negation(text)
+        # the parties a figure is about: named right around it ("North Korean troops to Russia")
+        fig.entities = gaz.entities(content[max(0, fig.start - 40):fig.end + 50])
+        if previous is not None and fig.delta and previous.unit == fig.unit:
+            # "3,000 North Korean troops … with several thousand more": the same parties
+            fig.entities = previous.entities + [e for e in fig.entities if e not in previous.entities]
+        previous = fig
+    negated, scope = _negation(text, gaz)
     hedges = _hedges(text)
     evidential = [w for w in re.findall(r"[A-Za-z]+", text.lower()) if w in EVIDENTIALS]
     return Claim(
         text=text, sentence=sentence, context=context, position=position, entities=ents,
-        figures=figs, keys=keys, context_keys=context_keys, negated=negated,
+        figures=figs, keys=keys, core_keys=core_keys, context_keys=context_keys, negated=negated,
         negation_scope=scope, hedged=bool(hedges), hedges=hedges, evidential=evidential,
-        hedge_heads=_hedge_heads(text), speaker=speaker,
+        hedge_heads=_hedge_heads(content), speaker=speaker,
         speech_verb=verb, published=published, event_date=_event_date(sentence, published),
         superlative=record,
     )

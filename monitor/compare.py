@@ -24,7 +24,7 @@ ALERT_KINDS = ("update", "conflict")
 KINDS = ("update", "conflict", "support", "review")
 
 # Thresholds on the weighted key overlap (0..1) between a new claim and a seed claim.
-FIGURE_SIM = 0.22      # same measured slot: enough shared words around two figures
+FIGURE_SIM = 0.15      # two claims with figures: the least overlap worth comparing them
 STANCE_SIM = 0.34      # same proposition: needed before a polarity flip means anything
 SUPPORT_SIM = 0.40     # a restatement
 ALERT_CONFIDENCE = 0.6  # below this an update/conflict becomes "review"
@@ -77,7 +77,8 @@ class SeedIndex:
         rows = []
         for i, sc in enumerate(seed_claims, start=1):
             self.by_rowid[i] = sc
-            rows.append((i, " ".join(_fts_token(k) for k in sc.claim.keys + sc.claim.context_keys)))
+            units = [f"fig_{_fts_token(f.unit)}" for f in sc.claim.figures if f.unit]
+            rows.append((i, " ".join([_fts_token(k) for k in sc.claim.keys + sc.claim.context_keys] + units)))
         self.db.executemany("INSERT INTO idx(rowid, keys) VALUES (?, ?)", rows)
         self.db.commit()
 
@@ -85,13 +86,24 @@ class SeedIndex:
         return self.idf.get(key, self.default_idf)
 
     def candidates(self, claim: Claim, limit: int = 16) -> list[SeedClaim]:
+        """Best BM25 matches on the claim's words, plus the best among seed claims that
+        count the same kind of thing (so a figure always meets its peers)."""
         terms = sorted({_fts_token(k) for k in claim.keys if k in self.idf})
         if not terms:
             return []
-        query = " OR ".join(f'"{t}"' for t in terms)
-        rows = self.db.execute("SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?",
-                               (query, limit)).fetchall()
-        return [self.by_rowid[r[0]] for r in rows]
+        words = " OR ".join(f'"{t}"' for t in terms)
+        queries = [(words, limit)]
+        core = sorted({_fts_token(k) for k in claim.core_keys if k in self.idf})
+        if core:
+            queries.append((" OR ".join(f'"{t}"' for t in core), limit // 2))
+        for unit in sorted({f.unit for f in claim.figures if f.unit}):
+            queries.append((f'"fig_{_fts_token(unit)}" AND ({words})', limit // 2))
+        seen: dict[int, SeedClaim] = {}
+        for query, n in queries:
+            for (rowid,) in self.db.execute(
+                    "SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?", (query, n)):
+                seen.setdefault(rowid, self.by_rowid[rowid])
+        return list(seen.values())
 
     def coverage(self, seed: Claim, new: Claim) -> float:
         """How much of the seed claim's own wording the new claim repeats (0..1)."""
@@ -118,39 +130,28 @@ def _fts_token(key: str) -> str:
 
 # ---------------------------------------------------------------- figures
 
-def _window_entities(claim: Claim, fig: Figure, gaz_entities: list[str]) -> set[str]:
-    """Entities named near a figure: what the figure is a count of, and where."""
-    lo = max(0, fig.start - 40)
-    hi = min(len(claim.text), fig.end + 60)
-    window = claim.text[lo:hi]
-    return {e for e in gaz_entities if _mentions(window, claim, e)}
+def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
+    """Do two figures measure the same thing?
 
-
-def _mentions(window: str, claim: Claim, entity: str) -> bool:
-    from monitor import entities as entities_mod
-
-    return entity in entities_mod.load().entities(window)
-
-
-def same_slot(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
-    """Do two figures measure the same thing?"""
+    Same unit, same fate (killed ≠ deployed), records only against records, and
+    the parties named around the seed figure present in the new claim.
+    """
     if fs.unit is None or fn.unit is None or fs.unit != fn.unit:
         return False
     if set(fs.roles) != set(fn.roles):
         return False
     if fs.superlative != fn.superlative:
         return False  # a record is comparable only with another record
-    needed = _window_entities(seed, fs, seed.entities)
-    return needed <= set(new.entities)
+    return set(fs.entities) <= set(new.entities)
 
 
-def compare_figures(seed: Claim, new: Claim) -> tuple[str, Figure, Figure] | None:
+def compare_figures(index: SeedIndex, seed: Claim, new: Claim) -> tuple[str, Figure, Figure] | None:
     """The strongest figure relation between two claims: update, conflict or support."""
     best: tuple[str, Figure, Figure] | None = None
-    order = {"update": 3, "conflict": 2, "support": 1}
+    order = {"update": 3, "conflict": 2, "support": 4}
     for fs in seed.figures:
         for fn in new.figures:
-            if not same_slot(seed, fs, new, fn):
+            if not same_slot(index, seed, fs, new, fn):
                 continue
             if fn.delta and not fs.delta:
                 kind = "update"            # an increment on a known total
@@ -186,17 +187,83 @@ def _scope_hits(negated_claim: Claim, other: Claim, minimum: int = 2,
                 within: list[str] | None = None) -> bool:
     """Does the negation cover the other claim's proposition, not just a side word?
 
-    Two content words of the negation's scope must appear in the other claim.
+    One of the first two content words the negation governs ("declined to *provide*",
+    "no date has been *set*") must be in the other claim, and one more word with it.
     """
-    scope = [k for k in negated_claim.negation_scope if len(k) > 2]
+    scope = [_scope_key(k) for k in negated_claim.negation_scope if len(k) > 2]
     if not scope:
         return False
     if within is not None:
         other_keys = set(within)
     else:
         other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
+    heads = [k for k in scope if not k.startswith("@")][:2]
+    if not any(h in other_keys for h in heads):
+        return False
     shared = {k for k in scope if k in other_keys}
     return len(shared) >= minimum
+
+
+def _scope_key(key: str) -> str:
+    """Scope words keep names as '@Name'; map them to entity keys when they are entities."""
+    if not key.startswith("@"):
+        return key
+    from monitor import entities as entities_mod
+
+    canon = entities_mod.load().canonical(key[1:])
+    return "@" + canon.lower().replace(" ", "_") if canon else key[1:].lower()
+
+
+def _realises(seed: Claim, new: Claim) -> str:
+    """Does the new claim report as done what the seed only called possible?
+
+    The thing hedged in the seed ("a *visit* to Russia is likely") must appear in
+    the new claim next to a sign of completion ("arrived … for a visit", "decided
+    to supply", "visited"), and next to the same party the seed put beside it.
+    """
+    heads = [h for h in seed.hedge_heads if len(h) > 2]
+    if not heads:
+        return ""
+    anchors = _near_entities(seed.text, heads, 6)
+    tokens = re.findall(r"[A-Za-z']+", new.text)
+    words = [w.lower() for w in tokens]
+    keys = [key_of(w) for w in words]
+    for i, k in enumerate(keys):
+        if k not in heads:
+            continue
+        before = keys[max(0, i - 3):i]
+        completed = (set(before) & COMMITMENT or _past_tense(words[i])
+                     or any(_past_tense(w) for w in words[max(0, i - 8):i]))
+        if not completed:
+            continue
+        near = set(_near_entities(new.text, [k], 8))
+        if anchors and not (near & set(anchors)):
+            continue
+        if not anchors and index_free_similarity(seed, new) < 0.5:
+            continue
+        return words[i]
+    return ""
+
+
+def _near_entities(text: str, heads: list[str], span: int) -> list[str]:
+    """Entities within `span` words of any of the head words."""
+    from monitor import entities as entities_mod
+
+    gaz = entities_mod.load()
+    matches = list(re.finditer(r"[A-Za-z']+", text))
+    found: list[str] = []
+    for i, m in enumerate(matches):
+        if key_of(m.group(0)) not in heads:
+            continue
+        lo = matches[max(0, i - span)].start()
+        hi = matches[min(len(matches) - 1, i + span)].end()
+        found += [e for e in gaz.entities(text[lo:hi]) if e not in found]
+    return found
+
+
+def index_free_similarity(seed: Claim, new: Claim) -> float:
+    a, b = set(seed.keys), set(new.keys)
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
 _IRREGULAR_PAST = {"met", "sent", "gave", "began", "held", "made", "took", "went", "sold", "fought",
@@ -235,17 +302,9 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
-        # "planned to present a request" → "presented the request" / "decided to present":
-        # the new claim must assert the very thing the seed only called possible
-        heads = [h for h in seed.hedge_heads if len(h) > 2]
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", new.text)]
-        keys = [key_of(w) for w in words]
-        for i, k in enumerate(keys):
-            if k not in heads:
-                continue
-            before = set(keys[max(0, i - 3):i])
-            if before & COMMITMENT or _past_tense(words[i]):
-                return ("update", f"seed possible, new done ({words[i]})")
+        done = _realises(seed, new)
+        if done:
+            return ("update", f"seed possible, new done ({done})")
         return None
     return None
 
@@ -269,8 +328,8 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
     sim = index.similarity(seed, new)
     cover = index.coverage(seed, new)
     fig = None
-    if seed.figures and new.figures and max(sim, cover * 0.5) >= FIGURE_SIM:
-        fig = compare_figures(seed, new)
+    if seed.figures and new.figures and sim >= FIGURE_SIM:
+        fig = compare_figures(index, seed, new)
     if fig:
         kind, fs, fn = fig
         confidence = min(1.0, 0.45 + max(sim, cover * 0.5))
@@ -281,8 +340,9 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
                f"seed {fs.describe()} vs new {fn.describe()}")
         return Decision(kind=kind, seed_claim=sc, claim=new, rule=rule, confidence=confidence,
                         similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why,
-                        details={"unit": fs.unit})
-    sim = index.similarity(seed, new, context=0.0)  # stance needs the sentence itself to match
+                        details={"unit": fs.unit, "figure": new.figures.index(fn)})
+    # stance needs the sentence itself to match: either overall, or by repeating a short seed claim
+    sim = max(index.similarity(seed, new, context=0.0), 0.7 * cover)
     if sim < STANCE_SIM or not _same_parties(seed, new) or not _substantial(new):
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
@@ -317,11 +377,22 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
     even if it disagrees with another seed sentence: the seeds hold both views.
     """
     decisions = [d for sc in index.candidates(new) if (d := decide(index, sc, new))]
-    supported_units = {d.details.get("unit") for d in decisions if d.rule == "figure-match"}
+    # a figure some seed already gives is not news, whatever the other seeds say
+    known = {d.details["figure"] for d in decisions if d.rule == "figure-match"}
+    decisions = [d for d in decisions if not (d.rule in ("figure-update", "figure-conflict")
+                                              and d.details["figure"] in known)]
     if any(d.kind == "support" for d in decisions):
-        decisions = [d for d in decisions if d.kind == "support" or d.rule == "figure-increment"
-                     or (d.rule.startswith("figure") and d.details.get("unit") not in supported_units)
+        decisions = [d for d in decisions if d.kind == "support" or d.rule.startswith("figure")
                      or (d.rule.startswith("stance") and d.old_value == "possible")]
+    # one new figure is one piece of news: alert on the seed claim it matches best
+    best_for_figure: dict[int, Decision] = {}
+    for d in decisions:
+        if d.is_alert and d.rule.startswith("figure"):
+            cur = best_for_figure.get(d.details["figure"])
+            if cur is None or d.similarity > cur.similarity:
+                best_for_figure[d.details["figure"]] = d
+    decisions = [d for d in decisions if not (d.is_alert and d.rule.startswith("figure"))
+                 or best_for_figure.get(d.details["figure"]) is d]
     for d in decisions:
         if d.is_alert and d.confidence < ALERT_CONFIDENCE:
             d.kind = "review"

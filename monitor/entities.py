@@ -32,8 +32,8 @@ BUILTIN_ALIASES = {
     "US": "United States",
     "U.S.": "United States",
     "UK": "United Kingdom",
-    "Americans": "United States",
-    "Britons": "United Kingdom",
+    "Americans": "United States people",
+    "Britons": "United Kingdom people",
     "Washington": "United States",
 }
 
@@ -83,8 +83,9 @@ def _country_forms() -> dict[str, str]:
         demonym = info.get("demonym") or ""
         if demonym:
             candidates.append(demonym)
-            if demonym not in _IRREGULAR_PLURAL:
-                candidates.append(demonym + "s")
+            if demonym not in _IRREGULAR_PLURAL and len(demonym) >= 4:
+                # "South Koreans" are the people, not the state: a poll is not a policy
+                forms.setdefault(demonym + "s", f"{name} people")
         for form in candidates:
             if not isinstance(form, str):
                 continue

@@ -42,7 +42,8 @@ VAGUE = [
     (r"a dozen", 12, 12),
 ]
 
-APPROX = r"about|around|approximately|roughly|some|an estimated|estimated|nearly|almost|close to|circa|an additional|another"
+APPROX = (r"about|around|approximately|roughly|some|an estimated|estimated|nearly|almost|close to|circa|"
+          r"an additional|another")
 LOWER = r"more than|over|at least|upwards of|upward of|in excess of|greater than|no fewer than|no less than"
 UPPER = r"up to|as many as|at most|fewer than|less than|under|no more than"
 CHANGE_WORDS = {"rise", "rose", "risen", "increase", "grow", "grew", "grown", "climb", "jump",
@@ -113,6 +114,7 @@ class Figure:
     superlative: bool = False    # "record", "largest": a record, comparable only with records
     roles: list[str] = field(default_factory=list)
     year: bool = False
+    entities: list[str] = field(default_factory=list)  # parties named around the figure
 
     def overlaps(self, other: Figure, tolerance: float = 0.0) -> bool:
         lo = self.low * (1 - tolerance)
@@ -175,9 +177,8 @@ def _unit_after(text: str, end: int) -> str | None:
 
 def _unit_before(text: str, start: int) -> str | None:
     """'the number of North Korean soldiers … to 10,000' → 'troop'."""
-    m = None
-    for m in re.finditer(r"number of ((?:[A-Z][\w-]* )*[a-z][\w-]*)", text[:start]):
-        pass
+    found = list(re.finditer(r"number of ((?:[A-Z][\w-]* )*[a-z][\w-]*)", text[:start]))
+    m = found[-1] if found else None
     if m:
         head = m.group(1).split()[-1]
         lem = lemma(head)
@@ -228,11 +229,20 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     clause_lemmas = {lemma(w) for w in left_words} | set(left_words)
     change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)\s*$", left.lower()))) \
         or bool({"now", "latest"} & set(near_left))
-    delta = bool(set(right_words[:2]) & DELTA_WORDS) or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))
+    delta = bool(set(right_words[:2]) & DELTA_WORDS) \
+        or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))
     sentence_words = {w.lower() for w, _, _ in _words(text)}
-    superlative = bool(sentence_words & SUPERLATIVE) and not bool({"most", "of"} <= set(near_right[:1] + near_left[-1:]))
+    superlative = bool(sentence_words & SUPERLATIVE)
     roles = sorted({_ROLE_OF[x] for w in near_left[-3:] + near_right for x in (w, lemma(w)) if x in _ROLE_OF})
     return change, delta, superlative, roles
+
+
+def _looks_like_year(text: str, start: int, end: int) -> bool:
+    before = [w.lower() for w, _, _ in _words(text[max(0, start - 12):start])]
+    after = [w.lower() for w, _, _ in _words(text[end:end + 20])]
+    if before and before[-1] in ("a", "an", "the", "in", "since", "from", "of", "by", "until", "before", "after"):
+        return True
+    return not (after and after[0].endswith("s") and after[0][0].isalpha())
 
 
 def _is_date_number(text: str, start: int, end: int, value: float, pct: bool) -> bool:
@@ -276,8 +286,8 @@ def extract(text: str) -> list[Figure]:
         pct = bool(m.group(3))
         if _is_date_number(text, m.start(), end, value, pct):
             continue
-        if 1900 <= value <= 2100 and value.is_integer() and not pct and _unit_after(text, end) is None:
-            continue  # a year, not a count
+        if 1900 <= value <= 2100 and "," not in m.group(2) and not pct and _looks_like_year(text, m.start(), end):
+            continue  # "a 1988 agreement", "in 2024": a year, not a count
         kind, word = _qualifier(text[:m.start()])
         lo, hi = _range(value, kind, word)
         add(value, lo, hi, m.start(), end, text[m.start():end], kind, word)

@@ -29,7 +29,8 @@ class Story:
     def relevance(self, *texts: str) -> float:
         keys = set()
         for text in texts:
-            keys.update(claims_mod._keys(text, self.gaz)[0])
+            # a country's people count as the country here: "South Koreans" is on-story
+            keys.update(k.removesuffix("_people") for k in claims_mod._keys(text, self.gaz)[0])
         hits = [self.weights[k] for k in keys if k in self.weights]
         return sum(hits) if len(hits) >= MIN_KEYS else 0.0
 
@@ -41,7 +42,7 @@ def build(seeds: list[Seed], gaz: entities_mod.Gazetteer, claim_ids: dict[tuple[
     """Story vocabulary: keys used by several seeds weigh most; one-off words little."""
     doc_freq: Counter[str] = Counter()
     for seed in seeds:
-        doc_freq.update({k for c in seed.claims for k in c.keys})
+        doc_freq.update({k.removesuffix("_people") for c in seed.claims for k in c.keys})
     n = len(seeds)
     weights = {k: math.log(1 + c) / math.log(1 + n) for k, c in doc_freq.items() if c >= 2 or n == 1}
     seed_claims = [SeedClaim(id=claim_ids[(s.id, c.position)], seed=s.id, claim=c)

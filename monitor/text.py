@@ -18,16 +18,22 @@ ABBREVIATIONS = {
     "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "inc", "corp", "ltd", "co",
 }
 
-STOPWORDS = frozenset("""
-a an the and or but if then than that this these those there their they them it its is are was
-were be been being am do does did done have has had having of in on at by for with from to into
-onto over under about as not no nor so such too very can could may might must shall should will
-would i you he she we his her our your my me him us who whom whose which what when where why how
-all any both each few more most other some own same just also only even still yet while after
-before during since until again further once here out up down off per via among amid across
-because though although whether upon says said say saying told tell tells according also
-against one two new last first week weeks day days year years month months time times mr ms mrs
-""".split())
+STOPWORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "if", "then", "than", "that", "this", "these",
+    "those", "there", "their", "they", "them", "it", "its", "is", "are", "was", "were", "be",
+    "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "having", "of",
+    "in", "on", "at", "by", "for", "with", "from", "to", "into", "onto", "over", "under",
+    "about", "as", "not", "no", "nor", "so", "such", "too", "very", "can", "could", "may",
+    "might", "must", "shall", "should", "will", "would", "i", "you", "he", "she", "we", "his",
+    "her", "our", "your", "my", "me", "him", "us", "who", "whom", "whose", "which", "what",
+    "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other",
+    "some", "own", "same", "just", "also", "only", "even", "still", "yet", "while", "after",
+    "before", "during", "since", "until", "again", "further", "once", "here", "out", "up",
+    "down", "off", "per", "via", "among", "amid", "across", "because", "though", "although",
+    "whether", "upon", "says", "said", "say", "saying", "told", "tell", "tells", "according",
+    "against", "one", "two", "new", "last", "first", "week", "weeks", "day", "days",
+    "year", "years", "month", "months", "time", "times", "mr", "ms", "mrs",
+})
 
 _SENT_END = re.compile(r"""([.!?…]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
