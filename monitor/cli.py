@@ -274,6 +274,12 @@ def status(ctx: Context) -> None:
     last = list(db.query("select * from runs where kind = 'poll' order by started_at desc limit 1"))
     if last:
         click.echo(f"last poll {last[0]['started_at']} → {last[0]['finished_at'] or 'unfinished'} ({last[0]['status']})")
+    sent = list(db.query("select created_at, status, alerts, error from digests "
+                         "order by created_at desc limit 1"))
+    if sent:
+        d = sent[0]
+        click.echo(f"last digest {d['created_at']} ({d['status']}, {d['alerts']} alerts)"
+                   + (f": {d['error']}" if d["error"] else ""))
 
 
 def main() -> None:

@@ -70,3 +70,13 @@ def test_status_shows_last_success_last_error_and_failures(make_config):
     out = CliRunner().invoke(cli, ["--config", str(cfg.source), "status"]).output
     assert "failing" in out and "2025-06-09T07:00:00" in out
     assert "HTTP 503" in out and "failures 3" in out
+
+
+def test_status_shows_the_last_digest_and_why_it_failed(make_config):
+    cfg = make_config()
+    db = store.open_db(cfg.db_path)
+    db["digests"].insert({"id": "d1", "created_at": "2025-06-10T07:00:00+00:00",
+                          "status": "failed", "alerts": 2, "error": "connection refused"}, pk="id")
+    db.close()
+    out = CliRunner().invoke(cli, ["--config", str(cfg.source), "status"]).output
+    assert "last digest 2025-06-10T07:00:00+00:00 (failed, 2 alerts): connection refused" in out
