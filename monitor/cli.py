@@ -66,7 +66,8 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 @pass_ctx
 def seeds(ctx: Context, as_json: bool, dropped: bool) -> None:
     """List the claims extracted from each seed document."""
-    from monitor import entities, seeds as seeds_mod
+    from monitor import entities
+    from monitor import seeds as seeds_mod
 
     cfg = ctx.cfg
     try:
@@ -267,13 +268,15 @@ def status(ctx: Context) -> None:
     for row in db.query("select * from feeds order by url"):
         state = "retired" if row["retired"] else ("failing" if row["failures"] else "ok")
         click.echo(f"{state:8s} {row['url']}")
-        click.echo(f"         last success {row['last_success'] or 'never'}, checked {row['last_checked'] or 'never'}, "
-                   f"failures {row['failures'] or 0}" + (f", next try {row['next_attempt']}" if row["next_attempt"] else ""))
+        retry = f", next try {row['next_attempt']}" if row["next_attempt"] else ""
+        click.echo(f"         last success {row['last_success'] or 'never'}, "
+                   f"checked {row['last_checked'] or 'never'}, failures {row['failures'] or 0}{retry}")
         if row["last_error"]:
             click.echo(f"         last error: {row['last_error']}")
     last = list(db.query("select * from runs where kind = 'poll' order by started_at desc limit 1"))
     if last:
-        click.echo(f"last poll {last[0]['started_at']} → {last[0]['finished_at'] or 'unfinished'} ({last[0]['status']})")
+        run = last[0]
+        click.echo(f"last poll {run['started_at']} → {run['finished_at'] or 'unfinished'} ({run['status']})")
     sent = list(db.query("select created_at, status, alerts, error from digests "
                          "order by created_at desc limit 1"))
     if sent:
