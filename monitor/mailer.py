@@ -37,7 +37,7 @@ def build_message(settings: EmailSettings, subject: str, text: str, html: str,
     msg["Subject"] = subject
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.recipients)
-    msg["Date"] = formatdate(localtime=False)
+    msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = message_id or make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     msg.set_content(text)
