@@ -183,30 +183,31 @@ def _later(seed: Claim, new: Claim) -> bool:
 
 # ---------------------------------------------------------------- stance
 
-def _scope_hits(negated_claim: Claim, other: Claim, minimum: int = 2,
-                within: list[str] | None = None) -> bool:
+def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = None) -> bool:
     """Does the negation cover the other claim's proposition, not just a side word?
 
-    One of the first two content words the negation governs ("declined to *provide*",
-    "no date has been *set*") must be in the other claim, and one more word with it.
+    Of the content words the negation governs, one of the first two ("declined to
+    *provide*", "no date has been *set*") must be in the other claim, and so must at
+    least half of them (two at least, when there are two), with two words shared
+    in all counting the parties named in the scope.
     """
     scope = [_scope_key(k) for k in negated_claim.negation_scope if len(k) > 2]
-    if not scope:
-        return False
     if within is not None:
         other_keys = set(within)
     else:
         other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
-    heads = [k for k in scope if not k.startswith("@")][:2]
-    if not any(h in other_keys for h in heads):
+    words = list(dict.fromkeys(k for k in scope if not k.startswith("@")))
+    if not words or not any(h in other_keys for h in words[:2]):
         return False
-    shared = {k for k in scope if k in other_keys}
-    return len(shared) >= minimum
+    shared_words = [k for k in words if k in other_keys]
+    if len(shared_words) < min(2, len(words)) or len(shared_words) / len(words) < 0.5:
+        return False
+    return len({k for k in scope if k in other_keys}) >= 2
 
 
 def _scope_key(key: str) -> str:
     """Scope words keep names as '@Name'; map them to entity keys when they are entities."""
-    if not key.startswith("@"):
+    if not key.startswith("@") or key[1:] == key[1:].lower():
         return key
     from monitor import entities as entities_mod
 
@@ -288,7 +289,7 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
     if n == "denied" and s == "asserted":
         # a flat contradiction needs both claims to be about the same party doing it
         mutual = bool(new.entities) and new.entities[0] in seed.entities
-        if mutual and _scope_hits(new, seed, minimum=2, within=seed.keys):
+        if mutual and _scope_hits(new, seed, within=seed.keys):
             return ("conflict", "seed asserted, new denied")
         return None
     if n == "denied" and s == "possible":
@@ -298,7 +299,7 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
         return None
     if s == "denied" and n == "asserted":
         mutual = bool(new.entities) and new.entities[0] in seed.entities
-        if mutual and _scope_hits(seed, new, minimum=2, within=new.keys):
+        if mutual and _scope_hits(seed, new, within=new.keys):
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
@@ -342,7 +343,9 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
                         similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why,
                         details={"unit": fs.unit, "figure": new.figures.index(fn)})
     # stance needs the sentence itself to match: either overall, or by repeating a short seed claim
-    sim = max(index.similarity(seed, new, context=0.0), 0.7 * cover)
+    sim = index.similarity(seed, new, context=0.0)
+    if cover >= 0.75:
+        sim = max(sim, 0.7 * cover)
     if sim < STANCE_SIM or not _same_parties(seed, new) or not _substantial(new):
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
