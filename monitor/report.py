@@ -74,10 +74,7 @@ def findings(db: sqlite_utils.Database, since: str | None = None) -> list[dict]:
 
 def subject(digest: Digest) -> str:
     counts = digest.counts
-    if not digest.alerts:
-        what = "no new alerts"
-    else:
-        what = ", ".join(plural(n, k) for k, n in counts.items() if n)
+    what = ", ".join(plural(n, k) for k, n in counts.items() if n) or "no new alerts"
     return f"Seed monitor: {what} ({digest.generated[:10]})"
 
 
