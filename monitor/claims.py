@@ -23,7 +23,7 @@ SYNONYMS = {
                "deploy", "despatch", "furnish"},
     "troop": {"troop", "soldier", "force", "personnel", "serviceman", "fighter", "unit",
               "servicemember", "infantry"},
-    "visit": {"visit", "trip", "tour"},
+    "visit": {"visit", "trip", "tour", "travel"},
     "meet": {"meet", "meeting", "talk", "summit"},
     "fight": {"fight", "combat", "battle", "fighting"},
     "frontline": {"frontline", "front-line", "front", "frontlines"},
@@ -280,7 +280,24 @@ def _hedge_heads(text: str) -> list[str]:
     return heads
 
 
+_RELATIVE = re.compile(r"(?<![,])\b(\w+)\s+(?:that|which)\b[^,;]*", re.I)
+
+
+def main_clause(text: str) -> str:
+    """The text without relative clauses: in "a visit that had been planned", the
+    planning hedges the noun, not the sentence. "said that …" is a complement, kept."""
+    def cut(m: re.Match[str]) -> str:
+        lead = [w.lower() for w in re.findall(r"[A-Za-z]+", text[max(0, m.start() - 40):m.start()])][-3:]
+        lead.append(m.group(1).lower())
+        if any(w in ATTRIBUTION_VERBS or lemma(w) in ATTRIBUTION_VERBS or w.endswith("ed") for w in lead):
+            return m.group(0)
+        return m.group(1)
+
+    return _RELATIVE.sub(cut, text)
+
+
 def _hedges(text: str) -> list[str]:
+    text = main_clause(text)
     found = []
     for w in re.findall(r"[A-Za-z']+", text.lower()):
         if w in HEDGES or lemma(w) in HEDGES:
@@ -360,7 +377,7 @@ def is_claim_like(sentence: str) -> bool:
 # dropped: they are not facts.
 _CLAUSE_SPLIT = re.compile(
     r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
-    r"noting)\b))", re.I)
+    r"noting|citing)\b))", re.I)
 _CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
 
 

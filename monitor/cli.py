@@ -285,5 +285,28 @@ def status(ctx: Context) -> None:
                    + (f": {d['error']}" if d["error"] else ""))
 
 
+@cli.command("eval")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_ctx
+def eval_(ctx: Context, specs: tuple[Path, ...]) -> None:
+    """Replay labelled specs and print precision, recall and the wrong or missed alerts."""
+    from monitor import evaluate
+
+    cfg = ctx.cfg
+    worst_p, worst_r = 1.0, 1.0
+    for spec in specs:
+        result, _ = evaluate.run(spec, cfg.seeds_dir, cfg.aliases_file)
+        for f, why in result.false_alerts:
+            click.echo(f"false alert ({why}): {f['kind']} on seed {f['seed'][:12]}\n"
+                       f"    seed: {f['seed_claim'][:150]}\n    new:  {f['claim'][:150]}")
+        for article, exp in result.missed:
+            click.echo(f"missed: {article} should alert on seed {'/'.join(map(str, exp['seeds']))} /{exp['claim']}/")
+        click.echo(f"{spec.name}: precision={result.precision:.2f} recall={result.recall:.2f} "
+                   f"alerts_ok={len(result.true_alerts)} false_alerts={len(result.false_alerts)} "
+                   f"missed={len(result.missed)}/{result.expected}")
+        worst_p, worst_r = min(worst_p, result.precision), min(worst_r, result.recall)
+    sys.exit(0 if worst_p >= 0.9 and worst_r >= 0.85 else 1)
+
+
 def main() -> None:
     cli(prog_name="monitor")

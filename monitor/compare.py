@@ -17,7 +17,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
-from monitor.claims import DECISION_WORDS, Claim, key_of
+from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, key_of
 from monitor.figures import Figure
 
 ALERT_KINDS = ("update", "conflict")
@@ -155,6 +155,8 @@ def compare_figures(index: SeedIndex, seed: Claim, new: Claim) -> tuple[str, Fig
                 continue
             if fn.delta and not fs.delta:
                 kind = "update"            # an increment on a known total
+            elif (fn.change or _revised_up_or_down(new)) and abs(fn.value - fs.value) > 0.05 * max(fs.value, 1):
+                kind = "update"            # "has risen to about 12,000": a revision, not a rounding
             elif fs.overlaps(fn) and fs.delta == fn.delta:
                 kind = "support"
             elif fs.overlaps(fn):
@@ -166,6 +168,15 @@ def compare_figures(index: SeedIndex, seed: Claim, new: Claim) -> tuple[str, Fig
             if best is None or order[kind] > order[best[0]]:
                 best = (kind, fs, fn)
     return best
+
+
+_REVISION_VERBS = {"revise", "raise", "rise", "increase", "grow", "climb", "jump", "upgrade", "lower", "cut",
+                   "reduce", "fall", "drop", "decline"}
+
+
+def _revised_up_or_down(claim: Claim) -> bool:
+    """An explicit revision verb: 'revising its figure upward', 'the estimate rose'."""
+    return any(key_of(w) in _REVISION_VERBS for w in re.findall(r"[A-Za-z]+", claim.text))
 
 
 def _revised(claim: Claim) -> bool:
@@ -234,7 +245,7 @@ def _realises(seed: Claim, new: Claim) -> str:
             continue
         before = keys[max(0, i - 3):i]
         completed = (set(before) & COMMITMENT or _past_tense(words[i])
-                     or any(_past_tense(w) for w in words[max(0, i - 8):i]))
+                     or any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in words[max(0, i - 8):i]))
         if not completed:
             continue
         near = set(_near_entities(new.text, [k], 8))
@@ -294,7 +305,8 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
         return None
     if n == "denied" and s == "possible":
         # "has not sent" leaves a possibility open; "will not send" / "ruled out" closes it
-        if _scope_hits(new, seed) and _decides(new):
+        mutual = bool(new.entities) and new.entities[0] in seed.entities
+        if mutual and _scope_hits(new, seed) and _decides(new):
             return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":

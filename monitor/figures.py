@@ -227,7 +227,8 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     near_left = left_words[-6:]
     near_right = right_words[:6]
     clause_lemmas = {lemma(w) for w in left_words} | set(left_words)
-    change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)\s*$", left.lower()))) \
+    bare_left = re.sub(r"\b(?:" + APPROX + "|" + LOWER + "|" + UPPER + r")\s*$", "", left.lower().rstrip()).rstrip()
+    change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)$", bare_left))) \
         or bool({"now", "latest"} & set(near_left))
     delta = bool(set(right_words[:2]) & DELTA_WORDS) \
         or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))

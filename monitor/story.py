@@ -27,12 +27,26 @@ class Story:
     gaz: entities_mod.Gazetteer
 
     def relevance(self, *texts: str) -> float:
+        """Summed weight of the story words an item uses; an item that names two of a
+        seed claim's parties and one of its other words scores at least the threshold."""
         keys = set()
         for text in texts:
             # a country's people count as the country here: "South Koreans" is on-story
             keys.update(k.removesuffix("_people") for k in claims_mod._keys(text, self.gaz)[0])
         hits = [self.weights[k] for k in keys if k in self.weights]
-        return sum(hits) if len(hits) >= MIN_KEYS else 0.0
+        score = sum(hits) if len(hits) >= MIN_KEYS else 0.0
+        if score < MIN_RELEVANCE and self._echoes_a_claim(keys):
+            score = MIN_RELEVANCE
+        return score
+
+    def _echoes_a_claim(self, keys: set[str]) -> bool:
+        probe = claims_mod.Claim(text="", keys=sorted(keys))
+        for sc in self.index.candidates(probe, limit=8):
+            shared = keys & {k.removesuffix("_people") for k in sc.claim.keys}
+            parties = [k for k in shared if k.startswith("@")]
+            if len(parties) >= 2 and len(shared) - len(parties) >= 1:
+                return True
+        return False
 
     def matches(self, *texts: str) -> bool:
         return self.relevance(*texts) >= MIN_RELEVANCE
