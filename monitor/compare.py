@@ -376,8 +376,9 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
 
 def _substantial(claim: Claim) -> bool:
     """Enough content to stand alone: "They often met with the president." is not."""
-    words = [k for k in claim.keys if not k.startswith("@")]
-    return len(set(words)) >= 2 and bool(claim.entities)
+    words = {k for k in claim.keys if not k.startswith("@")}
+    parties = set(claim.entities)
+    return bool(parties) and (len(words) >= 2 or (len(words) == 1 and len(parties) >= 2))
 
 
 def _any_same_unit(seed: Claim, new: Claim) -> bool:

@@ -1,0 +1,54 @@
+"""Claims carry their parties, stance, hedges and attribution."""
+
+from monitor import claims
+
+
+def one(text: str) -> claims.Claim:
+    found = claims.extract(text, published="2025-01-15T00:00:00+00:00")
+    assert len(found) == 1, [c.text for c in found]
+    return found[0]
+
+
+def test_capitals_and_demonyms_become_their_country():
+    c = one("Seoul and Pyongyang traded accusations over the Kremlin's war.")
+    assert set(c.entities) == {"South Korea", "North Korea", "Russia"}
+
+
+def test_a_countrys_people_are_not_its_government():
+    assert one("South Koreans oppose sending weapons to Ukraine.").entities[0] == "South Korea people"
+
+
+def test_not_ruled_out_is_a_possibility_not_a_denial():
+    assert one("The government has not ruled out sending weapons to Ukraine.").stance == "possible"
+
+
+def test_declined_to_is_a_denial():
+    assert one("Seoul has declined to provide weapons to Ukraine.").stance == "denied"
+
+
+def test_may_is_a_hedge():
+    c = one("South Korea may supply weapons to Ukraine.")
+    assert c.stance == "possible" and "supply" in c.hedge_heads
+
+
+def test_did_not_comment_is_no_denial():
+    assert one("Kyiv did not comment on the strikes in the Kursk region.").stance == "asserted"
+
+
+def test_attribution_is_kept_apart_from_the_fact():
+    c = one("North Korea has troops in Russia, the Pentagon said on Tuesday.")
+    assert c.speaker == "the Pentagon" and c.speech_verb == "said"
+    assert "@united_states" not in c.keys
+
+
+def test_contrasting_clauses_are_separate_claims():
+    found = claims.extract("Seoul has declined to provide weapons, even as North Korean forces fight in Russia.")
+    assert [c.stance for c in found] == ["denied", "asserted"]
+
+
+def test_relative_dates_resolve_against_publication():
+    assert one("Russia launched 400 drones at Ukraine on Monday.").event_date == "2025-01-13"
+
+
+def test_headlines_and_captions_are_not_claims():
+    assert claims.extract("Russia fires record 479 drones at Ukraine in overnight barrage") == []

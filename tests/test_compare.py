@@ -1,0 +1,121 @@
+"""The comparator's rules, each pinned by a minimal pair against a tiny seed set."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor import claims
+from monitor.compare import SeedClaim, SeedIndex, compare_article
+
+SEEDS = [
+    "About 10,000 North Korean troops have been sent to Russia.",
+    "North Korea has 3,000 soldiers in Kursk, Russia's border region.",
+    "A record 188 drones were launched by Russia against Ukraine.",
+    "South Korea may supply weapons to Ukraine.",
+    "North Korea has troops in Russia.",
+    "According to a Gallup poll, 82% of South Koreans oppose sending weapons to Ukraine.",
+    "Seoul has declined to send weapons to Ukraine.",
+    "Kim Jong Un is likely to visit Russia in the coming weeks.",
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SeedIndex:
+    seed_claims = []
+    for i, text in enumerate(SEEDS):
+        for c in claims.extract(text):
+            seed_claims.append(SeedClaim(id=f"s{i}", seed="seed", claim=c))
+    return SeedIndex(seed_claims)
+
+
+def kinds(index: SeedIndex, text: str) -> dict[str, str]:
+    found = claims.extract(text, published="2025-06-01T00:00:00+00:00")
+    return {d.seed_claim.id: d.kind for d in compare_article(index, found)}
+
+
+def alerts(index: SeedIndex, text: str) -> dict[str, str]:
+    return {k: v for k, v in kinds(index, text).items() if v in ("update", "conflict")}
+
+
+def test_a_new_figure_for_the_same_count_is_an_update(index):
+    assert alerts(index, "About 15,000 North Korean troops have been sent to Russia.") == {"s0": "update"}
+
+
+def test_the_same_figure_reworded_is_support(index):
+    found = kinds(index, "Roughly 10,000 North Korean soldiers have been sent to Russia.")
+    assert found.get("s0") == "support" and not alerts(index, "Roughly 10,000 North Korean soldiers are in Russia.")
+
+
+def test_an_alias_swapped_in_does_not_change_the_result(index):
+    assert alerts(index, "About 15,000 troops from Pyongyang have been sent to Russia.") == {"s0": "update"}
+
+
+def test_a_count_of_the_dead_is_not_a_count_of_the_deployed(index):
+    assert alerts(index, "About 1,000 North Korean soldiers have been killed in Russia.") == {}
+
+
+def test_an_increment_is_not_support_for_an_equal_total(index):
+    found = kinds(index, "North Korea sent 3,000 additional troops to Russia's Kursk region.")
+    assert found.get("s1") != "support"
+    assert "update" in found.values()
+
+
+def test_the_same_troop_count_for_another_country_is_unrelated(index):
+    assert alerts(index, "The United States will send an additional 3,000 troops to Poland.") == {}
+
+
+def test_a_new_record_updates_the_old_record(index):
+    assert alerts(index, "Russia launched a record 479 drones against Ukraine overnight.") == {"s2": "update"}
+
+
+def test_an_ordinary_count_does_not_update_a_record(index):
+    assert alerts(index, "Russia launched 90 drones against Ukraine overnight, the air force said.") == {}
+
+
+def test_a_negation_inserted_is_a_conflict(index):
+    found = alerts(index, "North Korea denied that it has troops in Russia.")
+    assert found["s4"] == "conflict" and set(found.values()) == {"conflict"}
+
+
+def test_a_hedge_strengthened_into_a_decision_is_an_update(index):
+    assert alerts(index, "South Korea has decided to supply weapons to Ukraine.").get("s3") == "update"
+
+
+def test_a_possibility_ruled_out_is_a_conflict(index):
+    assert alerts(index, "South Korea will not supply weapons to Ukraine, the ministry said.").get("s3") == "conflict"
+
+
+def test_not_yet_done_leaves_a_possibility_open(index):
+    assert alerts(index, "South Korea has not yet supplied weapons to Ukraine.") == {}
+
+
+def test_a_non_answer_is_not_a_denial(index):
+    assert alerts(index, "Seoul did not comment on whether it would supply weapons to Ukraine.") == {}
+
+
+def test_a_new_poll_figure_is_an_update(index):
+    assert alerts(index, "Sixty-four percent of South Koreans oppose sending weapons to Ukraine, a Gallup poll showed.") \
+        == {"s5": "update"}
+
+
+def test_a_percentage_of_another_question_is_unrelated(index):
+    assert alerts(index, "Seventy percent of South Koreans disapprove of President Yoon's performance.") == {}
+
+
+def test_the_public_is_not_the_government(index):
+    assert alerts(index, "South Koreans have been resistant to sending weapons to Ukraine.") == {}
+
+
+def test_a_likely_visit_that_happened_is_an_update(index):
+    assert alerts(index, "Kim Jong Un arrived in Moscow on Sunday for a visit to Russia.").get("s7") == "update"
+
+
+def test_a_visit_elsewhere_is_unrelated(index):
+    assert alerts(index, "Kim Jong Un arrived in Beijing on Sunday for a visit to China.") == {}
+
+
+def test_every_finding_says_why(index):
+    found = claims.extract("About 15,000 North Korean troops have been sent to Russia.", published="2025-06-01")
+    (decision,) = [d for d in compare_article(index, found) if d.is_alert]
+    assert decision.rule == "figure-update" and decision.old_value.startswith("10,000")
+    assert decision.new_value.startswith("15,000") and 0 < decision.confidence <= 1

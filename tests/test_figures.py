@@ -1,0 +1,62 @@
+"""Figures become ranges with what they count; dates and years are not figures."""
+
+from monitor.figures import extract
+
+
+def only(text: str):
+    figs = extract(text)
+    assert len(figs) == 1, [f.describe() for f in figs]
+    return figs[0]
+
+
+def test_about_is_a_range_around_the_value():
+    f = only("About 10,000 North Korean troops are in Russia.")
+    assert (f.low, f.high, f.unit) == (9000, 11000, "troop")
+
+
+def test_more_than_is_open_upwards():
+    f = only("More than 3,000 soldiers were sent.")
+    assert f.low == 3000 and f.high > 3000
+
+
+def test_up_to_is_open_downwards():
+    f = only("Up to 12,000 troops could be deployed.")
+    assert f.high == 12000 and f.low < 12000
+
+
+def test_tens_of_thousands_is_a_vague_range():
+    f = only("Reports say tens of thousands of North Korean personnel are in Russia.")
+    assert (f.low, f.high, f.unit) == (20_000, 99_999, "troop")
+
+
+def test_spelled_out_percentages_are_figures():
+    f = only("Seventy-one percent of South Koreans oppose sending weapons to Ukraine.")
+    assert (f.value, f.unit, f.roles) == (71, "percent", ["oppose"])
+
+
+def test_tripled_to_marks_a_revised_figure():
+    f = only("The Pentagon more than tripled its estimate of the number of North Korean soldiers in Russia to 10,000.")
+    assert f.change and f.unit == "troop"
+
+
+def test_additional_marks_an_increment_not_a_total():
+    figs = extract("North Korea sent 3,000 additional soldiers, on top of the 11,000 troops it sent last year.")
+    assert [(f.value, f.delta) for f in figs] == [(3000, True), (11000, False)]
+
+
+def test_what_happened_to_the_counted_thing_is_kept():
+    f = only("At least 100 North Korean soldiers have been killed.")
+    assert f.roles == ["killed"]
+
+
+def test_record_counts_are_marked():
+    assert only("A record-breaking 188 drones were launched by Russia.").superlative
+
+
+def test_years_and_dates_are_not_figures():
+    assert extract("The summit took place in Singapore in 2018, and on June 19, 2024 in Pyongyang.") == []
+    assert extract("The Kremlin complied with a 1988 ballistic missile agreement.") == []
+
+
+def test_a_count_that_looks_like_a_year_is_still_a_count():
+    assert only("Russia sent 2000 troops to the border.").value == 2000
