@@ -94,8 +94,8 @@ def test_a_non_answer_is_not_a_denial(index):
 
 
 def test_a_new_poll_figure_is_an_update(index):
-    assert alerts(index, "Sixty-four percent of South Koreans oppose sending weapons to Ukraine, a Gallup poll showed.") \
-        == {"s5": "update"}
+    text = "Sixty-four percent of South Koreans oppose sending weapons to Ukraine, a Gallup poll showed."
+    assert alerts(index, text) == {"s5": "update"}
 
 
 def test_a_percentage_of_another_question_is_unrelated(index):
