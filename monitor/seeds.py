@@ -121,13 +121,23 @@ def clean(raw: str, gaz: entities_mod.Gazetteer | None = None,
     return "\n\n".join(body[:end]), dropped
 
 
-def _title(raw: str) -> str:
+def _title(raw: str, text: str, gaz: entities_mod.Gazetteer) -> str:
+    """The headline: the short line before the body that best matches the body;
+    failing that, the start of the first sentence."""
+    body_keys = set(claims_mod._keys(text, gaz)[0])
+    best, best_score = "", 1
     for line in raw.splitlines():
         line = normalize(line)
+        if _is_body_block(line):
+            break
         if 4 <= word_count(line) <= 20 and not line.endswith("."):
-            return line
-    first = normalize(raw.strip().splitlines()[0]) if raw.strip() else ""
-    return first[:120]
+            score = len(set(claims_mod._keys(line, gaz)[0]) & body_keys)
+            if score > best_score:
+                best, best_score = line, score
+    if best:
+        return best
+    words = text.split()
+    return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
 
 
 def load(seeds_dir: Path, gaz: entities_mod.Gazetteer | None = None) -> list[Seed]:
@@ -147,7 +157,7 @@ def load(seeds_dir: Path, gaz: entities_mod.Gazetteer | None = None) -> list[See
     for path, data in raws.items():
         raw = data.decode("utf-8", errors="replace")
         text, dropped = clean(raw, gaz, story)
-        seed = Seed(id=path.stem, path=path, title=_title(raw), text=text, raw=raw,
+        seed = Seed(id=path.stem, path=path, title=_title(raw, text, gaz), text=text, raw=raw,
                     sha256=hashlib.sha256(data).hexdigest(), dropped=dropped)
         seed.claims = claims_mod.extract(text, published="", gaz=gaz)
         if not seed.claims:
