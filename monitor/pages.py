@@ -34,10 +34,15 @@ class Page:
 
 
 def extract(content: bytes, url: str) -> tuple[str, str, str]:
-    """Main text, title and date of an HTML page ('' when nothing usable)."""
+    """Main text, title and date of an HTML page ('' when nothing usable).
+
+    No `deduplicate`: trafilatura keeps its duplicate cache for the whole process,
+    so a long-running worker would lose wire copies seen on several sites, and an
+    item re-done after a crash would come back empty.
+    """
     try:
         text = trafilatura.extract(content, url=url, include_comments=False, include_tables=False,
-                                   favor_precision=True, deduplicate=True) or ""
+                                   favor_precision=True, deduplicate=False) or ""
         meta = trafilatura.extract_metadata(content, default_url=url)
     except Exception as exc:  # noqa: BLE001 - the extractor must never stop a poll
         log.warning("extraction failed for %s: %s", url, exc)

@@ -18,8 +18,9 @@ from click.testing import CliRunner
 from monitor import feeds, fetch, poll
 from monitor.cli import cli
 from monitor.config import FetchSettings
-from tests import recording
+from tests import polling, recording
 from tests.localserver import LocalServer, stay_offline
+from tests.polling import cycle
 
 FETCH = """
 [fetch]
@@ -54,13 +55,6 @@ def settings() -> FetchSettings:
                          allow_private_addresses=True)
 
 
-def _cycle(cfg, db) -> poll.CycleResult:
-    fetcher = fetch.Fetcher(cfg.fetch)
-    try:
-        return poll.run_cycle(cfg, db, fetcher)
-    finally:
-        fetcher.close()
-
 
 def _closed_port_url() -> str:
     """A loopback URL nothing listens on: connecting is refused at once."""
@@ -85,8 +79,8 @@ def _conditional_feed(server: LocalServer) -> str:
 
 def test_second_poll_of_unchanged_feed_gets_304_and_no_body(server, make_config, fresh_db):
     cfg = make_config(_conditional_feed(server), extra=FETCH)
-    _cycle(cfg, fresh_db)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     first, second = server.hits_for("/feed")
     assert first.status == 200 and first.body_bytes > 0
     assert second.headers["if-none-match"] == '"v1"'
@@ -98,11 +92,11 @@ def test_not_modified_feed_is_not_parsed_and_only_check_times_change(
         server, make_config, fresh_db, monkeypatch):
     url = _conditional_feed(server)
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     before = fresh_db["feeds"].get(url)
     items = fresh_db.execute("select count(*) from items").fetchone()[0]
     monkeypatch.setattr(feeds, "parse", lambda *a: pytest.fail("a 304 was parsed"))
-    result = _cycle(cfg, fresh_db)
+    result = cycle(cfg, fresh_db)
     after = fresh_db["feeds"].get(url)
     assert result.feeds[0].status == "not-modified"
     changed = {k for k in after if after[k] != before[k]}
@@ -116,9 +110,9 @@ def test_permanent_redirect_updates_the_feed_url(server, make_config, fresh_db):
     server.static("/new", FEED, content_type="application/rss+xml")
     server.static("/old", "", status=301, headers={"Location": "/new"})
     cfg = make_config(server.url("/old"), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert fresh_db["feeds"].get(server.url("/old"))["current_url"] == server.url("/new")
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert len(server.hits_for("/old")) == 1 and len(server.hits_for("/new")) == 2
 
 
@@ -126,7 +120,7 @@ def test_temporary_redirect_keeps_the_feed_url(server, make_config, fresh_db):
     server.static("/new", FEED, content_type="application/rss+xml")
     server.static("/old", "", status=302, headers={"Location": "/new"})
     cfg = make_config(server.url("/old"), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert fresh_db["feeds"].get(server.url("/old"))["current_url"] == server.url("/old")
 
 
@@ -141,7 +135,7 @@ def test_redirect_loop_stops_after_max_redirects(server, settings):
 def test_retry_after_seconds_sets_the_next_attempt(server, make_config, fresh_db, status):
     url = server.static("/feed", "busy", status=status, headers={"Retry-After": "120"})
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     row = fresh_db["feeds"].get(url)
     wait = datetime.fromisoformat(row["next_attempt"]) - datetime.now(UTC)
     assert timedelta(seconds=110) < wait <= timedelta(seconds=120)
@@ -153,15 +147,15 @@ def test_retry_after_date_is_honoured(server, make_config, fresh_db):
     url = server.static("/feed", "busy", status=503,
                         headers={"Retry-After": when.strftime("%a, %d %b %Y %H:%M:%S GMT")})
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert datetime.fromisoformat(fresh_db["feeds"].get(url)["next_attempt"]) == when
 
 
 def test_feed_is_not_requested_before_its_retry_after(server, make_config, fresh_db):
     url = server.static("/feed", "busy", status=429, headers={"Retry-After": "120"})
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
-    result = _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
+    result = cycle(cfg, fresh_db)
     assert result.feeds[0].status == "skipped"
     assert len(server.hits_for("/feed")) == 1
 
@@ -169,7 +163,7 @@ def test_feed_is_not_requested_before_its_retry_after(server, make_config, fresh
 def test_huge_retry_after_is_capped_at_backoff_max(server, make_config, fresh_db):
     url = server.static("/feed", "busy", status=503, headers={"Retry-After": "99999999999999"})
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     wait = datetime.fromisoformat(fresh_db["feeds"].get(url)["next_attempt"]) - datetime.now(UTC)
     assert wait <= timedelta(seconds=3600)
 
@@ -177,7 +171,7 @@ def test_huge_retry_after_is_capped_at_backoff_max(server, make_config, fresh_db
 def test_failures_back_off_exponentially_up_to_the_cap(server, make_config, fresh_db):
     url = server.static("/feed", "oops", status=500)
     cfg = make_config(url, extra=FETCH.replace("backoff_max = 3600", "backoff_max = 200"))
-    story = poll.load_story(cfg, fresh_db)
+    story = polling.story(fresh_db)
     fetcher = fetch.Fetcher(cfg.fetch)
     now = datetime(2025, 6, 9, tzinfo=UTC)
     waits = []
@@ -194,7 +188,7 @@ def test_success_after_failures_resets_the_count(server, make_config, fresh_db):
     responses = iter([(500, b"oops"), (200, FEED.encode())])
     server.route("/feed")(lambda h: h.reply(*next(responses), "application/rss+xml"))
     cfg = make_config(server.url("/feed"), extra=FETCH)
-    story = poll.load_story(cfg, fresh_db)
+    story = polling.story(fresh_db)
     fetcher = fetch.Fetcher(cfg.fetch)
     now = datetime.now(UTC)
     poll.poll_feed(cfg, fresh_db, fetcher, story, cfg.feeds[0], "run", now=now)
@@ -206,8 +200,8 @@ def test_success_after_failures_resets_the_count(server, make_config, fresh_db):
 def test_gone_feed_is_retired_and_not_requested_again(server, make_config, fresh_db):
     url = server.static("/feed", "gone", status=410)
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
-    result = _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
+    result = cycle(cfg, fresh_db)
     assert fresh_db["feeds"].get(url)["retired"] == 1
     assert result.feeds[0].status == "retired"
     assert len(server.hits_for("/feed")) == 1
@@ -217,7 +211,7 @@ def test_one_failing_feed_does_not_stop_the_others(server, make_config, fresh_db
     broken = server.static("/broken", "oops", status=500)
     good = server.static("/good", FEED, content_type="application/rss+xml")
     cfg = make_config(broken, good, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert fresh_db["feeds"].get(broken)["last_error"] == "HTTP 500"
     assert fresh_db["feeds"].get(good)["last_error"] is None
     assert fresh_db.execute("select count(*) from items where feed = ?", [good]).fetchone()[0] == 1
@@ -226,7 +220,7 @@ def test_one_failing_feed_does_not_stop_the_others(server, make_config, fresh_db
 def test_status_command_shows_failures_and_last_error(server, make_config, fresh_db):
     url = server.static("/feed", "oops", status=500)
     cfg = make_config(url, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     output = CliRunner().invoke(cli, ["--config", str(cfg.source), "status"],
                                 catch_exceptions=False).output
     assert "failures 1" in output and "last error: HTTP 500" in output
@@ -234,7 +228,7 @@ def test_status_command_shows_failures_and_last_error(server, make_config, fresh
 
 def test_network_down_is_one_record_and_leaves_feed_backoff_alone(make_config, fresh_db):
     cfg = make_config(_closed_port_url(), _closed_port_url(), extra=FETCH)
-    result = _cycle(cfg, fresh_db)
+    result = cycle(cfg, fresh_db)
     assert result.network_down
     run = fresh_db["runs"].get(result.run_id)
     assert run["status"] == "network-down"
@@ -247,9 +241,9 @@ def test_network_down_is_one_record_and_leaves_feed_backoff_alone(make_config, f
 
 def test_network_back_clears_the_network_down_record(server, make_config, fresh_db):
     cfg = make_config(_closed_port_url(), _closed_port_url(), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     cfg.feeds[1].url = server.static("/feed", FEED, content_type="application/rss+xml")
-    result = _cycle(cfg, fresh_db)
+    result = cycle(cfg, fresh_db)
     assert not result.network_down
     assert fresh_db.execute("select count(*) from meta where key = 'network_down_since'"
                             ).fetchone()[0] == 0
@@ -259,24 +253,25 @@ def test_network_back_clears_the_network_down_record(server, make_config, fresh_
 # ---------------------------------------------------------------- limits
 
 def test_slow_server_times_out(server, settings):
+    settings.timeout = 0.2
     server.route("/slow")(lambda h: (h.pause(3), h.reply(200, b"late")))
     started = time.monotonic()
     with pytest.raises(fetch.Unreachable, match="(?i)timed? ?out"):
         fetch.Fetcher(settings).get(server.url("/slow"))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 1.2
 
 
 def test_dripping_body_is_stopped_by_the_deadline(server, settings):
-    """One byte every 0.1 s never trips a 0.3 s read timeout; the 0.9 s deadline does."""
-    settings.timeout = 0.3
+    """One byte every 0.05 s never trips a 0.2 s read timeout; the 0.6 s deadline does."""
+    settings.timeout = 0.2
 
     def drip(h):
-        h.stream(h.pause(0.1) or b"x" for _ in repeat(None))
+        h.stream(h.pause(0.05) or b"x" for _ in repeat(None))
     server.route("/drip")(drip)
     started = time.monotonic()
     with pytest.raises(fetch.FetchError, match="took longer"):
         fetch.Fetcher(settings).get(server.url("/drip"))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 1.2
 
 
 def test_endless_body_is_cut_at_the_cap(server, settings):
@@ -288,7 +283,7 @@ def test_endless_body_is_cut_at_the_cap(server, settings):
 def test_endless_feed_is_a_recorded_error(server, make_config, fresh_db):
     server.route("/feed")(lambda h: h.stream(repeat(b"<rss>" * 10000), "application/rss+xml"))
     cfg = make_config(server.url("/feed"), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert "larger than 100000 bytes" in fresh_db["feeds"].get(server.url("/feed"))["last_error"]
 
 

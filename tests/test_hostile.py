@@ -17,9 +17,9 @@ from itertools import repeat
 
 import pytest
 
-from monitor import fetch, poll
 from tests import recording
 from tests.localserver import LocalServer, Route, stay_offline
+from tests.polling import cycle
 
 MAX_BYTES = 1_000_000
 FETCH = f"""
@@ -167,13 +167,6 @@ def _serve_pages(server: LocalServer) -> str:
     return server.static("/pages.rss", _rss("".join(items)), content_type="application/rss+xml")
 
 
-def _cycle(cfg, db) -> poll.CycleResult:
-    fetcher = fetch.Fetcher(cfg.fetch)
-    try:
-        return poll.run_cycle(cfg, db, fetcher)
-    finally:
-        fetcher.close()
-
 
 def _shown_text(db) -> list[str]:
     """Everything a report or digest may show, straight from the store."""
@@ -188,7 +181,7 @@ def _shown_text(db) -> list[str]:
 def test_hostile_feed_ends_in_recorded_error_or_clean_result(server, make_config, fresh_db, name):
     url = _serve_feeds(server, [name])[0]
     cfg = make_config(url, extra=FETCH)
-    result = _cycle(cfg, fresh_db)
+    result = cycle(cfg, fresh_db)
     row = fresh_db["feeds"].get(url)
     expected = FEEDS[name][1]
     assert "internal error" not in (row["last_error"] or "")
@@ -208,7 +201,7 @@ def test_hostile_page_ends_in_recorded_error_or_clean_text(server, make_config, 
     feed = server.static("/one.rss", _rss(_item(TITLE, server.url(f"/page/{name}"))),
                          content_type="application/rss+xml")
     cfg = make_config(feed, extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     state, error = fresh_db.execute("select state, error from items").fetchone()
     assert state == "done"
     if expected == "":
@@ -219,19 +212,19 @@ def test_hostile_page_ends_in_recorded_error_or_clean_text(server, make_config, 
 
 def test_titles_are_cut_to_a_sane_length(server, make_config, fresh_db):
     cfg = make_config(*_serve_feeds(server, ["enormous-title"]), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert len(fresh_db.execute("select title from items").fetchone()[0]) <= 500
 
 
 def test_javascript_links_are_dropped(server, make_config, fresh_db):
     cfg = make_config(*_serve_feeds(server, ["javascript-link"]), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     assert fresh_db.execute("select link from items").fetchone()[0] == ""
 
 
 def test_no_markup_or_expanded_entities_reach_what_reports_show(server, make_config, fresh_db):
     cfg = make_config(*_serve_feeds(server, list(FEEDS)), _serve_pages(server), extra=FETCH)
-    _cycle(cfg, fresh_db)
+    cycle(cfg, fresh_db)
     shown = _shown_text(fresh_db)
     assert shown
     leaks = [(marker, text[:80]) for text in shown for marker in MARKUP if marker in text]
@@ -246,7 +239,7 @@ def _warm_up(server: LocalServer, make_config, db) -> None:
     server.static("/ordinary", recording.page(TITLE, [ARTICLE]))
     feed = server.static("/ordinary.rss", _rss(_item(TITLE, server.url("/ordinary"))),
                          content_type="application/rss+xml")
-    _cycle(make_config(feed, extra=FETCH), db)
+    cycle(make_config(feed, extra=FETCH), db)
 
 
 def test_whole_corpus_through_one_poll_keeps_memory_bounded(server, make_config, fresh_db):
@@ -255,7 +248,7 @@ def test_whole_corpus_through_one_poll_keeps_memory_bounded(server, make_config,
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     tracemalloc.start()
     try:
-        result = _cycle(cfg, fresh_db)
+        result = cycle(cfg, fresh_db)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
