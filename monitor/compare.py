@@ -61,66 +61,96 @@ class Decision:
 
 
 class SeedIndex:
-    """Seed claims with an FTS5 index of their keys, and key weights from the seeds."""
+    """Seed claims with an FTS5 index of their keys, and key weights from the seeds.
+
+    Seed claims with the same keys (wire copy, or the same sentence with other
+    figures) share one index row, so retrieval cost follows the number of distinct
+    statements, not the number of seed sentences.
+    """
+
+    MAX_TERMS = 8   # the rarest words of a claim are enough to find its peers
 
     def __init__(self, seed_claims: list[SeedClaim]):
         self.claims = seed_claims
-        self.by_rowid: dict[int, SeedClaim] = {}
+        self.groups: dict[int, list[SeedClaim]] = {}
         df: Counter[str] = Counter()
         for sc in seed_claims:
             df.update(set(sc.claim.keys) | set(sc.claim.context_keys))
         n = max(1, len(seed_claims))
+        self.df = df
+        self.n = n
         self.idf = {k: math.log((n + 1) / (c + 0.5)) + 1.0 for k, c in df.items()}
         self.default_idf = math.log((n + 1) / 0.5) + 1.0
+        self._seed_weights: dict[int, tuple[dict[str, float], dict[str, float], float]] = {}
+        self._new_weights: tuple[Claim, dict[str, float], float] | None = None
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute("CREATE VIRTUAL TABLE idx USING fts5(keys, tokenize=\"unicode61 tokenchars '_-'\")")
-        rows = []
-        for i, sc in enumerate(seed_claims, start=1):
-            self.by_rowid[i] = sc
-            units = [f"fig_{_fts_token(f.unit)}" for f in sc.claim.figures if f.unit]
-            rows.append((i, " ".join([_fts_token(k) for k in sc.claim.keys + sc.claim.context_keys] + units)))
-        self.db.executemany("INSERT INTO idx(rowid, keys) VALUES (?, ?)", rows)
+        rows: dict[str, int] = {}
+        for sc in seed_claims:
+            units = sorted({f"fig_{_fts_token(f.unit)}" for f in sc.claim.figures if f.unit})
+            text = " ".join([_fts_token(k) for k in sc.claim.keys + sc.claim.context_keys] + units)
+            rowid = rows.setdefault(text, len(rows) + 1)
+            self.groups.setdefault(rowid, []).append(sc)
+        self.db.executemany("INSERT INTO idx(rowid, keys) VALUES (?, ?)", [(i, t) for t, i in rows.items()])
         self.db.commit()
 
     def weight(self, key: str) -> float:
         return self.idf.get(key, self.default_idf)
 
+    def _terms(self, keys: list[str]) -> list[str]:
+        known = sorted({k for k in keys if k in self.idf}, key=lambda k: (self.df[k], k))
+        return [_fts_token(k) for k in known[:self.MAX_TERMS]]
+
     def candidates(self, claim: Claim, limit: int = 16) -> list[SeedClaim]:
-        """Best BM25 matches on the claim's words, plus the best among seed claims that
-        count the same kind of thing (so a figure always meets its peers)."""
-        terms = sorted({_fts_token(k) for k in claim.keys if k in self.idf})
+        """Best BM25 matches on the claim's rarest words, on its main clause, and among
+        seed claims that count the same kind of thing (so a figure meets its peers)."""
+        terms = self._terms(claim.keys)
         if not terms:
             return []
         words = " OR ".join(f'"{t}"' for t in terms)
         queries = [(words, limit)]
-        core = sorted({_fts_token(k) for k in claim.core_keys if k in self.idf})
+        core = self._terms(claim.core_keys)
         if core:
             queries.append((" OR ".join(f'"{t}"' for t in core), limit // 2))
         for unit in sorted({f.unit for f in claim.figures if f.unit}):
             queries.append((f'"fig_{_fts_token(unit)}" AND ({words})', limit // 2))
-        seen: dict[int, SeedClaim] = {}
+        seen: dict[int, None] = {}
         for query, n in queries:
             for (rowid,) in self.db.execute(
                     "SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?", (query, n)):
-                seen.setdefault(rowid, self.by_rowid[rowid])
-        return list(seen.values())
+                seen.setdefault(rowid, None)
+        return [sc for rowid in seen for sc in self.groups[rowid]]
+
+    def _seed(self, seed: Claim) -> tuple[dict[str, float], dict[str, float], float]:
+        cached = self._seed_weights.get(id(seed))
+        if cached is None:
+            own = {k: self.weight(k) for k in seed.keys}
+            with_context = {k: self.weight(k) * 0.5 for k in seed.context_keys}
+            with_context.update(own)
+            cached = (own, with_context, sum(own.values()))
+            self._seed_weights[id(seed)] = cached
+        return cached
+
+    def _new(self, new: Claim) -> tuple[dict[str, float], float]:
+        if self._new_weights is None or self._new_weights[0] is not new:
+            b = {k: self.weight(k) for k in new.keys}
+            self._new_weights = (new, b, sum(b.values()))
+        return self._new_weights[1], self._new_weights[2]
 
     def coverage(self, seed: Claim, new: Claim) -> float:
         """How much of the seed claim's own wording the new claim repeats (0..1)."""
-        own = {k: self.weight(k) for k in seed.keys}
-        total = sum(own.values())
-        new_keys = set(new.keys)
-        return sum(w for k, w in own.items() if k in new_keys) / total if total else 0.0
+        own, _, total = self._seed(seed)
+        b, _ = self._new(new)
+        return sum(w for k, w in own.items() if k in b) / total if total else 0.0
 
     def similarity(self, seed: Claim, new: Claim, context: float = 0.5) -> float:
-        """Weighted Dice overlap; the seed's previous sentence counts at `context` weight."""
-        a: dict[str, float] = {k: self.weight(k) * context for k in seed.context_keys} if context else {}
-        for k in seed.keys:
-            a[k] = self.weight(k)
-        b = {k: self.weight(k) for k in new.keys}
+        """Weighted Dice overlap; the seed's previous sentence counts at half weight
+        (`context` 0.5) or not at all (0)."""
+        own, with_context, total = self._seed(seed)
+        a = with_context if context else own
+        b, b_total = self._new(new)
         shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
-        own = sum(self.weight(k) for k in set(seed.keys))
-        denom = own + sum(b.values())
+        denom = total + b_total
         return 2 * shared / denom if denom else 0.0
 
 

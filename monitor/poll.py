@@ -235,7 +235,7 @@ def _take_entries(db: sqlite_utils.Database, story: story_mod.Story, feed: Feed,
     for e in entries:
         if e.id in known or e.id in rows:
             continue
-        relevance = story.relevance(e.title, e.summary[:2000])
+        relevance = story.relevance(e.title, e.summary[:600])
         relevant = relevance >= story_mod.MIN_RELEVANCE
         rows[e.id] = {"id": e.id, "feed": feed.url, "guid": e.guid, "link": e.link,
                       "title": e.title, "summary": e.summary, "published": e.published,
