@@ -289,16 +289,23 @@ def process_item(db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.S
     with db.conn:
         db["articles"].upsert(article, pk="id")
         db["claims"].upsert_all(claim_rows, pk="id")
-        for row in finding_rows:
-            existing = db.execute("select created_at, digested_at from findings where id = ?",
-                                  [row["id"]]).fetchone()
-            if existing:
-                row["created_at"], row["digested_at"] = existing
-        db["findings"].upsert_all(finding_rows, pk="id")
+        _store_findings(db, finding_rows)
         db["items"].update(item["id"], {"state": "done", "error": page.error or None})
     if page.error:
         log.info("item %s: %s", item["link"], page.error)
     return sum(1 for d in decisions if d.is_alert)
+
+
+def _store_findings(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Insert or refresh findings in one statement each, never touching when a finding
+    was first seen or whether a digest already carried it (so a replay or a refetch
+    can't make a sent alert look new, even while a digest is being sent)."""
+    keep = {"id", "created_at", "digested_at", "digest_id"}
+    for row in rows:
+        columns = list(row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keep)
+        db.execute(f"insert into findings ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
+                   f"on conflict(id) do update set {updates}", [row[c] for c in columns])
 
 
 def _finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
@@ -307,7 +314,7 @@ def _finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
         "kind": d.kind, "seed": d.seed_claim.seed, "seed_claim_id": d.seed_claim.id,
         "seed_claim": d.seed_claim.claim.text,
         "claim_id": stable_id(article["id"], d.claim.position, d.claim.text),
-        "claim": d.claim.text, "url": article["url"], "title": article["title"],
+        "claim": d.claim.sentence or d.claim.text, "url": article["url"], "title": article["title"],
         "published": article["published"], "feed": feed_url, "old_value": d.old_value,
         "new_value": d.new_value, "rule": d.rule, "confidence": round(d.confidence, 3),
         "why": d.why,

@@ -78,17 +78,29 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this database has not seen yet, each in a transaction."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
-    applied = []
-    for name, step in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
+    """Apply the migrations this database has not seen yet.
+
+    The check and the changes run under one write lock (BEGIN IMMEDIATE), so two
+    processes opening a new database at once cannot both apply the same step.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("create table if not exists _migrations (name text primary key, applied_at text)")
+        done = {row[0] for row in conn.execute("select name from _migrations")}
+        applied = []
+        for name, step in MIGRATIONS:
+            if name in done:
+                continue
             step(db)
-            db["_migrations"].insert({"name": name, "applied_at": now_iso()})
-        applied.append(name)
+            conn.execute("insert into _migrations (name, applied_at) values (?, ?)", [name, now_iso()])
+            applied.append(name)
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return applied
 
 

@@ -135,15 +135,11 @@ def test_poll_killed_while_storing_an_item_leaves_it_pending_and_whole(
     """Killed after the article is written but before its findings and its 'done'."""
     url, _ = feed_url
     cfg = make_config(url, extra=FETCH)
-    real = sqlite_utils.db.Table.upsert_all
-
-    def upsert_all(table, *args, **kwargs):
-        if table.name == "findings":
-            raise Killed("while storing findings")
-        return real(table, *args, **kwargs)
+    def store_findings(db, rows):
+        raise Killed("while storing findings")
 
     with monkeypatch.context() as patch:
-        patch.setattr(sqlite_utils.db.Table, "upsert_all", upsert_all)
+        patch.setattr(poll, "_store_findings", store_findings)
         with pytest.raises(Killed):
             cycle(cfg, fresh_db)
     assert fresh_db.execute("select count(*) from items where state = 'done'").fetchone()[0] == 0
