@@ -327,20 +327,18 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
     s, n = seed.stance, new.stance
     if s == n:
         return ("support", f"both {s}")
+    # a contradiction needs the new claim's own party to be one the seed claim is about
+    mutual = bool(new.entities) and new.entities[0] in seed.entities
     if n == "denied" and s == "asserted":
-        # a flat contradiction needs both claims to be about the same party doing it
-        mutual = bool(new.entities) and new.entities[0] in seed.entities
         if mutual and _scope_hits(new, seed, within=seed.keys):
             return ("conflict", "seed asserted, new denied")
         return None
     if n == "denied" and s == "possible":
         # "has not sent" leaves a possibility open; "will not send" / "ruled out" closes it
-        mutual = bool(new.entities) and new.entities[0] in seed.entities
         if mutual and _scope_hits(new, seed) and _decides(new):
             return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":
-        mutual = bool(new.entities) and new.entities[0] in seed.entities
         if mutual and _scope_hits(seed, new, within=new.keys):
             return ("conflict", "seed denied, new asserted")
         return None

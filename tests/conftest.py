@@ -7,6 +7,7 @@ import pytest
 
 from monitor import config as config_mod
 from monitor import store
+from tests.localserver import LocalServer, stay_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +39,16 @@ def fresh_db(tmp_path: Path):
     db = store.open_db(tmp_path / "state" / "monitor.db")
     yield db
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """No test reaches the internet: every host name but localhost fails to resolve."""
+    stay_offline(monkeypatch)
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 that the test scripts."""
+    with LocalServer() as srv:
+        yield srv

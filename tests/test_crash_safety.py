@@ -18,7 +18,7 @@ import sqlite_utils
 
 from monitor import poll, store
 from tests import recording
-from tests.localserver import LocalServer, stay_offline
+from tests.localserver import LocalServer
 from tests.polling import cycle
 
 FETCH = """
@@ -32,11 +32,6 @@ DRONES = [479, 500, 550, 600, 728]
 
 class Killed(BaseException):
     """Stands in for the process dying at this point."""
-
-
-@pytest.fixture(autouse=True)
-def offline(monkeypatch):
-    stay_offline(monkeypatch)
 
 
 @pytest.fixture

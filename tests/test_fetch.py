@@ -19,7 +19,7 @@ from monitor import feeds, fetch, poll
 from monitor.cli import cli
 from monitor.config import FetchSettings
 from tests import polling, recording
-from tests.localserver import LocalServer, stay_offline
+from tests.localserver import LocalServer
 from tests.polling import cycle
 
 FETCH = """
@@ -37,16 +37,6 @@ ITEM = {"title": "Russia fires record 479 drones at Ukraine", "link": "https://w
         "summary": "The air force says it was the largest aerial attack of the war."}
 FEED = recording.rss("Wire", [ITEM])
 
-
-@pytest.fixture(autouse=True)
-def offline(monkeypatch):
-    stay_offline(monkeypatch)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as srv:
-        yield srv
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from itertools import repeat
 import pytest
 
 from tests import recording
-from tests.localserver import LocalServer, Route, stay_offline
+from tests.localserver import LocalServer, Route
 from tests.polling import cycle
 
 MAX_BYTES = 1_000_000
@@ -140,16 +140,6 @@ PAGES: dict[str, tuple[Route, str]] = {
                              "text/html; charset=utf-8"), "either"),
 }
 
-
-@pytest.fixture(autouse=True)
-def offline(monkeypatch):
-    stay_offline(monkeypatch)
-
-
-@pytest.fixture
-def server():
-    with LocalServer() as srv:
-        yield srv
 
 
 def _serve_feeds(server: LocalServer, names: list[str]) -> list[str]:
