@@ -9,8 +9,9 @@ words but are about the same fact with opposite stances.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from monitor import entities as entities_mod
 from monitor import figures as figures_mod
@@ -129,7 +130,9 @@ class Claim:
             or bool(re.search(r"\b(not|n't)\b[^.,;]{0,15}\bexclud", low))
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # a shallow copy: dataclasses.asdict deep-copies every list, which showed in profiles
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["figures"] = [fig.to_dict() for fig in self.figures]
         data["stance"] = self.stance
         return data
 
@@ -413,6 +416,16 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
     return claims
 
 
+@lru_cache(maxsize=256)
+def _context_keys_cached(context: str, gaz: entities_mod.Gazetteer) -> tuple[str, ...]:
+    return tuple(_keys(context, gaz)[0])
+
+
+def _context_keys(context: str, gaz: entities_mod.Gazetteer) -> list[str]:
+    """Keys of the sentence before: every clause of the next sentence asks again."""
+    return list(_context_keys_cached(context, gaz))
+
+
 def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
           position: int = 0, sentence: str = "") -> Claim:
     """One claim from a clause; `sentence` is the whole sentence it came from."""
@@ -427,7 +440,7 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
     else:
         subject = [p] if (p := main_party(content, ents, gaz)) else []
     ents = subject + [e for e in ents if e not in subject]
-    context_keys, _ = _keys(context, gaz) if context else ([], [])
+    context_keys = _context_keys(context, gaz) if context else []
     figs = figures_mod.extract(text)
     record = bool({w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE)
     previous: figures_mod.Figure | None = None

@@ -46,7 +46,7 @@ class AliasFileError(Exception):
     """The aliases file could not be read."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is a cached singleton
 class Gazetteer:
     """Surface form → canonical entity, matched longest first, case-sensitive."""
 
@@ -117,6 +117,30 @@ def load(aliases_file: str | None = None) -> Gazetteer:
     forms = _country_forms()
     forms.update(BUILTIN_ALIASES)
     forms.update(read_aliases(Path(aliases_file)) if aliases_file else {})
-    alternatives = sorted(forms, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in alternatives) + r")(?!\w)")
+    pattern = re.compile(r"(?<!\w)" + _trie_pattern(list(forms)) + r"(?!\w)")
     return Gazetteer(forms=forms, pattern=pattern)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many names that shares their common prefixes.
+
+    A flat alternation of ~1,300 names makes the regex engine try each in turn at
+    every position; a prefix tree lets it fail after a character or two. Longer
+    names are tried first at each branch, so "South Korean" wins over "South Korea".
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + build(trie) + ")"

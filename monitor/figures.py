@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from monitor.text import lemma
 
@@ -122,7 +122,10 @@ class Figure:
         return not (other.high < lo or other.low > hi)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["roles"] = list(self.roles)
+        data["entities"] = list(self.entities)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Figure:
