@@ -41,14 +41,17 @@ def extract(content: bytes, url: str) -> tuple[str, str, str]:
     item re-done after a crash would come back empty.
     """
     try:
-        text = trafilatura.extract(content, url=url, include_comments=False, include_tables=False,
-                                   favor_precision=True, deduplicate=False) or ""
-        meta = trafilatura.extract_metadata(content, default_url=url)
+        # one parse for text and metadata (extract + extract_metadata parse twice)
+        doc = trafilatura.bare_extraction(content, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_precision=True, deduplicate=False)
     except Exception as exc:  # noqa: BLE001 - the extractor must never stop a poll
         log.warning("extraction failed for %s: %s", url, exc)
         return "", "", ""
-    title = (meta.title if meta and meta.title else "") or ""
-    date = (meta.date if meta and meta.date else "") or ""
+    if doc is None:
+        return "", "", ""
+    text = getattr(doc, "text", None) or ""
+    title = getattr(doc, "title", None) or ""
+    date = getattr(doc, "date", None) or ""
     return text, " ".join(title.split())[:MAX_TITLE], date
 
 
