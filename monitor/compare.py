@@ -83,6 +83,7 @@ class SeedIndex:
         self.default_idf = math.log((n + 1) / 0.5) + 1.0
         self._seed_weights: dict[int, tuple[dict[str, float], dict[str, float], float]] = {}
         self._new_weights: tuple[Claim, dict[str, float], float] | None = None
+        self._tables: dict[int, FigureTable] = {}
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute("CREATE VIRTUAL TABLE idx USING fts5(keys, tokenize=\"unicode61 tokenchars '_-'\")")
         rows: dict[str, int] = {}
@@ -102,8 +103,18 @@ class SeedIndex:
         return [_fts_token(k) for k in known[:self.MAX_TERMS]]
 
     def candidates(self, claim: Claim, limit: int = 16) -> list[SeedClaim]:
+        return [sc for group in self.candidate_groups(claim, limit) for sc in group]
+
+    def figure_table(self, group: list[SeedClaim]) -> FigureTable:
+        key = id(group)
+        if key not in self._tables:
+            self._tables[key] = FigureTable(group)
+        return self._tables[key]
+
+    def candidate_groups(self, claim: Claim, limit: int = 16) -> list[list[SeedClaim]]:
         """Best BM25 matches on the claim's rarest words, on its main clause, and among
-        seed claims that count the same kind of thing (so a figure meets its peers)."""
+        seed claims that count the same kind of thing (so a figure meets its peers);
+        each match is a group of seed claims worded alike."""
         terms = self._terms(claim.keys)
         if not terms:
             return []
@@ -119,7 +130,7 @@ class SeedIndex:
             for (rowid,) in self.db.execute(
                     "SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?", (query, n)):
                 seen.setdefault(rowid, None)
-        return [sc for rowid in seen for sc in self.groups[rowid]]
+        return [self.groups[rowid] for rowid in seen]
 
     def _seed(self, seed: Claim) -> tuple[dict[str, float], dict[str, float], float]:
         cached = self._seed_weights.get(id(seed))
@@ -175,28 +186,96 @@ def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure)
     return set(fs.entities) <= set(new.entities)
 
 
+def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
+    """How a new figure stands to a seed figure that measures the same thing."""
+    if fn.delta and not fs.delta:
+        return "update"            # an increment on a known total
+    if (fn.change or _revised_up_or_down(new)) and abs(fn.value - fs.value) > 0.05 * max(fs.value, 1):
+        return "update"            # "has risen to about 12,000": a revision, not a rounding
+    if fs.overlaps(fn):
+        return "support" if fs.delta == fn.delta else None  # "3,000 more" is not "3,000 in total"
+    if fn.change or _revised(new) or _later(seed, new):
+        return "update"
+    return "conflict"
+
+
+_ORDER = {"update": 3, "conflict": 2, "support": 4}
+
+
 def compare_figures(index: SeedIndex, seed: Claim, new: Claim) -> tuple[str, Figure, Figure] | None:
-    """The strongest figure relation between two claims: update, conflict or support."""
+    """The strongest figure relation between two claims: support, update or conflict."""
     best: tuple[str, Figure, Figure] | None = None
-    order = {"update": 3, "conflict": 2, "support": 4}
     for fs in seed.figures:
         for fn in new.figures:
             if not same_slot(index, seed, fs, new, fn):
                 continue
-            if fn.delta and not fs.delta:
-                kind = "update"            # an increment on a known total
-            elif (fn.change or _revised_up_or_down(new)) and abs(fn.value - fs.value) > 0.05 * max(fs.value, 1):
-                kind = "update"            # "has risen to about 12,000": a revision, not a rounding
-            elif fs.overlaps(fn) and fs.delta == fn.delta:
-                kind = "support"
-            elif fs.overlaps(fn):
-                continue                   # "3,000 more" is not "3,000 in total"
-            elif fn.change or _revised(new) or _later(seed, new):
-                kind = "update"
-            else:
-                kind = "conflict"
-            if best is None or order[kind] > order[best[0]]:
+            kind = _relation(seed, fs, new, fn)
+            if kind and (best is None or _ORDER[kind] > _ORDER[best[0]]):
                 best = (kind, fs, fn)
+    return best
+
+
+class FigureTable:
+    """The figures of a group of seed claims that share their wording, by measure.
+
+    Many seed sentences that differ only in their numbers would make a pairwise
+    comparison linear in their count; sorted by range, the few that can overlap a
+    new figure are found by bisection, and one of the rest stands for all of them.
+    """
+
+    def __init__(self, members: list[SeedClaim]):
+        by_slot: dict[tuple, list[tuple[float, float, SeedClaim, Figure]]] = {}
+        for sc in members:
+            for fs in sc.claim.figures:
+                if fs.unit is None:
+                    continue
+                slot = (fs.unit, tuple(sorted(fs.roles)), fs.superlative, frozenset(fs.entities))
+                by_slot.setdefault(slot, []).append((fs.low, fs.high, sc, fs))
+        self.slots = {}
+        for slot, entries in by_slot.items():
+            entries.sort(key=lambda e: (e[0], e[1]))
+            lows = [e[0] for e in entries]
+            reach, top = [], float("-inf")
+            for e in entries:
+                top = max(top, e[1])
+                reach.append(top)
+            self.slots[slot] = (entries, lows, reach)
+
+    def nearby(self, fn: Figure, new_entities: set[str]) -> list[tuple[SeedClaim, Figure]]:
+        """Seed figures of the same measure that overlap fn, plus the nearest on each side."""
+        import bisect
+
+        found = []
+        for (unit, roles, superlative, parties), (entries, lows, reach) in self.slots.items():
+            if unit != fn.unit or roles != tuple(sorted(fn.roles)) or superlative != fn.superlative:
+                continue
+            if not parties <= new_entities:
+                continue
+            end = bisect.bisect_right(lows, fn.high)      # entries starting at or below fn.high
+            start = bisect.bisect_left(reach, fn.low, 0, end)  # first whose reach gets to fn.low
+            picked = list(range(start, end))
+            if start > 0:
+                picked.append(start - 1)
+            if end < len(entries):
+                picked.append(end)
+            found += [(entries[i][2], entries[i][3]) for i in picked]
+            delta_free = next((e for e in entries if not e[3].delta), None)
+            if fn.delta and delta_free:
+                found.append((delta_free[2], delta_free[3]))
+        return found
+
+
+def compare_figures_in_group(table: FigureTable, new: Claim) -> tuple[str, SeedClaim, Figure, Figure] | None:
+    """compare_figures over a whole group of seed claims, through its FigureTable."""
+    best: tuple[str, SeedClaim, Figure, Figure] | None = None
+    entities = set(new.entities)
+    for fn in new.figures:
+        if fn.unit is None:
+            continue
+        for sc, fs in table.nearby(fn, entities):
+            kind = _relation(sc.claim, fs, new, fn)
+            if kind and (best is None or _ORDER[kind] > _ORDER[best[0]]):
+                best = (kind, sc, fs, fn)
     return best
 
 
@@ -364,15 +443,21 @@ def _same_parties(seed: Claim, new: Claim) -> bool:
     return len(shared) >= min(2, len(set(seed.entities)), len(set(new.entities)))
 
 
-def decide(index: SeedIndex, sc: SeedClaim, new: Claim) -> Decision | None:
+def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | None = None) -> Decision | None:
+    """The relation of a new claim to one seed claim (or, with `table`, to the group of
+    seed claims worded like it), with the rule that fired."""
     seed = sc.claim
     sim = index.similarity(seed, new)
     cover = index.coverage(seed, new)
     fig = None
     if seed.figures and new.figures and sim >= FIGURE_SIM:
-        fig = compare_figures(index, seed, new)
+        if table is None:
+            found = compare_figures(index, seed, new)
+            fig = (found[0], sc, found[1], found[2]) if found else None
+        else:
+            fig = compare_figures_in_group(table, new)
     if fig:
-        kind, fs, fn = fig
+        kind, sc, fs, fn = fig
         confidence = min(1.0, 0.45 + max(sim, cover * 0.5))
         rule = {"update": "figure-update", "conflict": "figure-conflict", "support": "figure-match"}[kind]
         if kind == "update" and fn.delta:
@@ -420,7 +505,11 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
     If the new sentence restates something the seeds already say, it is not news,
     even if it disagrees with another seed sentence: the seeds hold both views.
     """
-    decisions = [d for sc in index.candidates(new) if (d := decide(index, sc, new))]
+    decisions = []
+    for group in index.candidate_groups(new):
+        table = index.figure_table(group) if len(group) > 1 else None
+        if (d := decide(index, group[0], new, table)):
+            decisions.append(d)
     # a figure some seed already gives is not news, whatever the other seeds say
     known = {d.details["figure"] for d in decisions if d.rule == "figure-match"}
     decisions = [d for d in decisions if not (d.rule in ("figure-update", "figure-conflict")

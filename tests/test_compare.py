@@ -119,3 +119,28 @@ def test_every_finding_says_why(index):
     (decision,) = [d for d in compare_article(index, found) if d.is_alert]
     assert decision.rule == "figure-update" and decision.old_value.startswith("10,000")
     assert decision.new_value.startswith("15,000") and 0 < decision.confidence <= 1
+
+
+@pytest.mark.parametrize("new_text", [
+    "About 15,000 North Korean troops have been sent to Russia.",
+    "About 2,400 North Korean troops have been sent to Russia.",
+    "North Korea has sent 3,000 additional troops to Russia.",
+    "Some 25,000 North Korean troops have been sent to Russia.",
+])
+def test_a_group_of_like_worded_seeds_is_judged_as_if_one_by_one(new_text):
+    """Seed sentences that differ only in their figures share one index row; the
+    figure table must reach the same kind as comparing with each in turn."""
+    from monitor.compare import FigureTable, _relation, compare_figures_in_group, same_slot
+
+    group = [SeedClaim(id=f"g{n}", seed="seed", claim=claims.extract(
+        f"About {n:,} North Korean troops have been sent to Russia.")[0]) for n in range(1000, 30001, 1000)]
+    index = SeedIndex(group)
+    (new,) = claims.extract(new_text, published="2025-06-01T00:00:00+00:00")
+    brute = set()
+    for sc in group:
+        for fs in sc.claim.figures:
+            for fn in new.figures:
+                if same_slot(index, sc.claim, fs, new, fn) and (kind := _relation(sc.claim, fs, new, fn)):
+                    brute.add(kind)
+    expected = max(brute, key={"conflict": 2, "update": 3, "support": 4}.get)
+    assert compare_figures_in_group(FigureTable(group), new)[0] == expected
