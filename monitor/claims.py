@@ -274,9 +274,11 @@ def _hedge_heads(text: str) -> list[str]:
     for i, w in enumerate(low):
         if w not in HEDGES and lemma(w) not in HEDGES:
             continue
-        after = [j for j in content if i < j < i + 6]
+        after = [j for j in content if i < j < i + 8]
         if after:
-            heads.append(key_of(low[after[0]]))
+            # the verb chain the hedge governs: "could *begin supplying weapons*"
+            chain = [after[0]] + [j for j in after[1:] if j - after[0] <= 4]
+            heads.extend(key_of(low[j]) for j in chain[:3])
         elif i > 0 and low[i - 1] in ("is", "was", "are", "were", "seems", "looks", "highly", "very"):
             # "setting up a visit … is highly likely": the hedge governs the subject
             heads.extend(key_of(low[j]) for j in content[:3] if j < i)
@@ -338,7 +340,10 @@ def _attribution(text: str) -> tuple[str, str, tuple[int, int] | None]:
     if m and m.start() > 0:
         return m.group(1).strip(), m.group(2), (m.start() + 1, m.end())
     m = _ATTR_BEFORE.search(text)
-    if m and m.group(1).split()[-1].lower() not in ("is", "are", "was", "were", "be", "been", "being"):
+    # "Sixty percent of respondents say …" is the poll's finding, not a source
+    counted = m is not None and (re.search(r"\d|percent|%", m.group(1), re.I) is not None
+                                 or any(_is_number_word(w.lower()) for w in m.group(1).split()))
+    if m and not counted and m.group(1).split()[-1].lower() not in ("is", "are", "was", "were", "be", "been", "being"):
         pure = re.fullmatch(_SPEECH + "|confirmed", m.group(2)) is not None
         return m.group(1).strip(), m.group(2), ((0, m.end()) if pure else None)
     return "", "", None
@@ -442,7 +447,7 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
     ents = subject + [e for e in ents if e not in subject]
     context_keys = _context_keys(context, gaz) if context else []
     figs = figures_mod.extract(text)
-    record = bool({w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE)
+    record = bool({w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE) or figures_mod.is_record(sentence)
     previous: figures_mod.Figure | None = None
     for fig in figs:
         fig.superlative = fig.superlative or record  # "…, calling it the biggest attack"

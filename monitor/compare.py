@@ -85,15 +85,40 @@ class SeedIndex:
         self._new_weights: tuple[Claim, dict[str, float], float] | None = None
         self._tables: dict[int, FigureTable] = {}
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("CREATE VIRTUAL TABLE idx USING fts5(keys, tokenize=\"unicode61 tokenchars '_-'\")")
-        rows: dict[str, int] = {}
+        # the claim's own words and the sentence before it are separate columns, the
+        # latter weighted low: context helps find "such measures", it must not dominate
+        self.db.execute("CREATE VIRTUAL TABLE idx USING fts5(keys, context, tokenize=\"unicode61 tokenchars '_-'\")")
+        rows: dict[tuple[str, str], int] = {}
         for sc in seed_claims:
             units = sorted({f"fig_{_fts_token(f.unit)}" for f in sc.claim.figures if f.unit})
-            text = " ".join([_fts_token(k) for k in sc.claim.keys + sc.claim.context_keys] + units)
-            rowid = rows.setdefault(text, len(rows) + 1)
+            own = " ".join([_fts_token(k) for k in sc.claim.keys] + units)
+            context = " ".join(_fts_token(k) for k in sc.claim.context_keys)
+            rowid = rows.setdefault((own, context), len(rows) + 1)
             self.groups.setdefault(rowid, []).append(sc)
-        self.db.executemany("INSERT INTO idx(rowid, keys) VALUES (?, ?)", [(i, t) for t, i in rows.items()])
+        self.db.executemany("INSERT INTO idx(rowid, keys, context) VALUES (?, ?, ?)",
+                            [(i, own, context) for (own, context), i in rows.items()])
+        self.settled = self._settled_possibilities()
         self.db.commit()
+
+    def _settled_possibilities(self) -> set[int]:
+        """Seed claims that call something possible which another seed claim reports
+        as fact ("troops could soon join" beside "troops are fighting"): the baseline
+        already holds the outcome, so a later report of it is not news."""
+        settled = set()
+        for sc in self.claims:
+            claim = sc.claim
+            if claim.stance != "possible" or not claim.hedge_heads:
+                continue
+            heads = set(claim.hedge_heads)
+            for other in self.candidates(claim, limit=8):
+                o = other.claim
+                if o is claim or o.stance != "asserted" or not _same_parties(claim, o):
+                    continue
+                shared = {k for k in set(claim.keys) & set(o.keys) if not k.startswith("@")}
+                if len(shared) >= 2 and shared & heads and self.similarity(claim, o, context=0.0) >= STANCE_SIM:
+                    settled.add(id(claim))
+                    break
+        return settled
 
     def weight(self, key: str) -> float:
         return self.idf.get(key, self.default_idf)
@@ -128,7 +153,7 @@ class SeedIndex:
         seen: dict[int, None] = {}
         for query, n in queries:
             for (rowid,) in self.db.execute(
-                    "SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx) LIMIT ?", (query, n)):
+                    "SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx, 1.0, 0.3) LIMIT ?", (query, n)):
                 seen.setdefault(rowid, None)
         return [self.groups[rowid] for rowid in seen]
 
@@ -171,6 +196,13 @@ def _fts_token(key: str) -> str:
 
 # ---------------------------------------------------------------- figures
 
+def _roles(claim: Claim, fig: Figure) -> list[str]:
+    """A share of people who say something "should not" happen are opposed to it."""
+    if fig.unit == "percent" and not fig.roles and claim.stance == "denied":
+        return ["oppose"]
+    return fig.roles
+
+
 def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
     """Do two figures measure the same thing?
 
@@ -179,7 +211,7 @@ def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure)
     """
     if fs.unit is None or fn.unit is None or fs.unit != fn.unit:
         return False
-    if set(fs.roles) != set(fn.roles):
+    if set(fs.roles) != set(_roles(new, fn)):
         return False
     if fs.superlative != fn.superlative:
         return False  # a record is comparable only with another record
@@ -241,15 +273,15 @@ class FigureTable:
                 reach.append(top)
             self.slots[slot] = (entries, lows, reach)
 
-    def nearby(self, fn: Figure, new_entities: set[str]) -> list[tuple[SeedClaim, Figure]]:
+    def nearby(self, fn: Figure, new: Claim) -> list[tuple[SeedClaim, Figure]]:
         """Seed figures of the same measure that overlap fn, plus the nearest on each side."""
         import bisect
 
         found = []
         for (unit, roles, superlative, parties), (entries, lows, reach) in self.slots.items():
-            if unit != fn.unit or roles != tuple(sorted(fn.roles)) or superlative != fn.superlative:
+            if unit != fn.unit or roles != tuple(sorted(_roles(new, fn))) or superlative != fn.superlative:
                 continue
-            if not parties <= new_entities:
+            if not parties <= set(new.entities):
                 continue
             end = bisect.bisect_right(lows, fn.high)      # entries starting at or below fn.high
             start = bisect.bisect_left(reach, fn.low, 0, end)  # first whose reach gets to fn.low
@@ -268,11 +300,10 @@ class FigureTable:
 def compare_figures_in_group(table: FigureTable, new: Claim) -> tuple[str, SeedClaim, Figure, Figure] | None:
     """compare_figures over a whole group of seed claims, through its FigureTable."""
     best: tuple[str, SeedClaim, Figure, Figure] | None = None
-    entities = set(new.entities)
     for fn in new.figures:
         if fn.unit is None:
             continue
-        for sc, fs in table.nearby(fn, entities):
+        for sc, fs in table.nearby(fn, new):
             kind = _relation(sc.claim, fs, new, fn)
             if kind and (best is None or _ORDER[kind] > _ORDER[best[0]]):
                 best = (kind, sc, fs, fn)
@@ -320,9 +351,17 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
     if not words or not any(h in other_keys for h in words[:2]):
         return False
     shared_words = [k for k in words if k in other_keys]
-    if len(shared_words) < min(2, len(words)) or len(shared_words) / len(words) < 0.5:
+    if len(shared_words) / len(words) < 0.5:
+        return False
+    if len(shared_words) < min(2, len(words)) and not _restates(other, negated_claim):
         return False
     return len({k for k in scope if k in other_keys}) >= 2
+
+
+def _restates(short: Claim, long: Claim) -> bool:
+    """Does `long` name nearly everything `short` says ("has troops in Russia")?"""
+    keys = set(short.keys)
+    return bool(keys) and len(keys & set(long.keys)) / len(keys) >= 0.75
 
 
 def _scope_key(key: str) -> str:
@@ -401,7 +440,7 @@ def _decides(claim: Claim) -> bool:
     return bool((words | lemmas) & DECISION_WORDS)
 
 
-def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
+def compare_stance(seed: Claim, new: Claim, settled: bool = False) -> tuple[str, str] | None:
     """Relation from stance alone: asserted / possible / denied."""
     s, n = seed.stance, new.stance
     if s == n:
@@ -422,7 +461,7 @@ def compare_stance(seed: Claim, new: Claim) -> tuple[str, str] | None:
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
-        done = _realises(seed, new)
+        done = _realises(seed, new) if not settled else ""
         if done:
             return ("update", f"seed possible, new done ({done})")
         return None
@@ -469,13 +508,13 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
                         details={"unit": fs.unit, "figure": new.figures.index(fn)})
     # stance needs the sentence itself to match: either overall, or by repeating a short seed claim
     sim = index.similarity(seed, new, context=0.0)
-    if cover >= 0.75:
+    if cover >= 0.6:
         sim = max(sim, 0.7 * cover)
     if sim < STANCE_SIM or not _same_parties(seed, new) or not _substantial(new):
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
-    stance = compare_stance(seed, new)
+    stance = compare_stance(seed, new, settled=id(seed) in index.settled)
     if stance is None:
         return None
     kind, how = stance

@@ -236,7 +236,7 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     delta = bool(set(right_words[:2]) & DELTA_WORDS) \
         or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))
     sentence_words = {w.lower() for w, _, _ in _words(text)}
-    superlative = bool(sentence_words & SUPERLATIVE)
+    superlative = bool(sentence_words & SUPERLATIVE) or is_record(text)
     roles = sorted({_ROLE_OF[x] for w in near_left[-3:] + near_right for x in (w, lemma(w)) if x in _ROLE_OF})
     return change, delta, superlative, roles
 
@@ -247,6 +247,17 @@ def _looks_like_year(text: str, start: int, end: int) -> bool:
     if before and before[-1] in ("a", "an", "the", "in", "since", "from", "of", "by", "until", "before", "after"):
         return True
     return not (after and after[0].endswith("s") and after[0][0].isalpha())
+
+
+_RECORD = re.compile(
+    r"\b(?:(?:surpass|exceed|eclips|outstrip|top|beat)\w*\s+(?:every|all|any)\s+(?:earlier|previous|prior|other)"
+    r"|all-time|new high|(?:highest|largest|biggest|most)\s+(?:ever|yet|so far|since)"
+    r"|than (?:ever|at any (?:time|point)) before|never before)\b", re.I)
+
+
+def is_record(text: str) -> bool:
+    """Records said without a superlative word: "surpassing every earlier night"."""
+    return bool(_RECORD.search(text))
 
 
 def _is_date_number(text: str, start: int, end: int, value: float, pct: bool) -> bool:

@@ -144,3 +144,21 @@ def test_a_group_of_like_worded_seeds_is_judged_as_if_one_by_one(new_text):
                     brute.add(kind)
     expected = max(brute, key={"conflict": 2, "update": 3, "support": 4}.get)
     assert compare_figures_in_group(FigureTable(group), new)[0] == expected
+
+
+def test_a_record_said_without_a_superlative_is_still_a_record(index):
+    text = "Russia launched 728 drones against Ukraine, surpassing every earlier night of the war."
+    assert alerts(index, text) == {"s2": "update"}
+
+
+def test_a_share_saying_should_not_counts_as_opposed(index):
+    text = "Sixty-three percent of South Koreans say Seoul should not send weapons to Ukraine, a Gallup poll found."
+    assert alerts(index, text) == {"s5": "update"}
+
+
+def test_a_possibility_the_seeds_already_report_as_done_is_not_news():
+    seeds = ["North Korean troops could soon join Russian forces in the war.",
+             "North Korean troops are fighting alongside Russian forces in the war."]
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    assert alerts(idx, "North Korean troops have joined Russian forces in the war, officials said.") == {}
