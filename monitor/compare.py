@@ -565,6 +565,11 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
                 best_for_figure[d.details["figure"]] = d
     decisions = [d for d in decisions if not (d.is_alert and d.rule.startswith("figure"))
                  or best_for_figure.get(d.details["figure"]) is d]
+    # and one change of stance is one piece of news: the most confident seed claim it settles
+    stance_alerts = [d for d in decisions if d.is_alert and d.rule.startswith("stance")]
+    if len(stance_alerts) > 1:
+        keep = max(stance_alerts, key=lambda d: (d.confidence, d.similarity))
+        decisions = [d for d in decisions if d not in stance_alerts or d is keep]
     for d in decisions:
         if d.is_alert and d.confidence < ALERT_CONFIDENCE:
             d.kind = "review"

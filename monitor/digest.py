@@ -133,11 +133,13 @@ def _value_key(value: str | None) -> str:
 
 
 def same_fact(entry: Entry, row: dict) -> bool:
-    """Same seed claim and kind, and the same new value or nearly the same sentence."""
-    if entry.kind != row["kind"] or entry.seed_claim_id != row["seed_claim_id"]:
-        return False
+    """The same fingerprint (a new figure is one fact whichever seed sentence it was
+    matched to), or the same seed claim and kind with the same new value or nearly
+    the same sentence."""
     if row.get("fingerprint") and entry.fingerprint == row["fingerprint"]:
         return True
+    if entry.kind != row["kind"] or entry.seed_claim_id != row["seed_claim_id"]:
+        return False
     value = _value_key(row.get("new_value"))
     if value and value == _value_key(entry.new_value):
         return True

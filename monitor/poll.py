@@ -318,7 +318,10 @@ def _finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
         "published": article["published"], "feed": feed_url, "old_value": d.old_value,
         "new_value": d.new_value, "rule": d.rule, "confidence": round(d.confidence, 3),
         "why": d.why,
-        "fingerprint": stable_id(d.seed_claim.id, d.kind, d.new_value or d.claim.text),
+        # a new figure is one fact wherever it is reported and whichever seed sentence it
+        # was matched to; a change of stance is a fact about its seed claim
+        "fingerprint": (stable_id("figure", d.kind, d.details.get("unit"), d.new_value) if d.rule.startswith("figure")
+                        else stable_id(d.seed_claim.id, d.kind, d.new_value or d.claim.text)),
         "created_at": now_iso(), "digested_at": None,
     }
 

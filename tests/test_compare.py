@@ -162,3 +162,11 @@ def test_a_possibility_the_seeds_already_report_as_done_is_not_news():
     idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
                      for i, t in enumerate(seeds) for c in claims.extract(t)])
     assert alerts(idx, "North Korean troops have joined Russian forces in the war, officials said.") == {}
+
+
+def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
+    seeds = ["South Korea may supply weapons to Ukraine.",
+             "Seoul could begin supplying weapons to Kyiv, officials warned."]
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    assert len(alerts(idx, "South Korea has decided to supply weapons to Ukraine.")) == 1
