@@ -431,6 +431,23 @@ def _context_keys(context: str, gaz: entities_mod.Gazetteer) -> list[str]:
     return list(_context_keys_cached(context, gaz))
 
 
+def _owner(content: str, fig: figures_mod.Figure, previous: figures_mod.Figure | None,
+           gaz: entities_mod.Gazetteer) -> str:
+    """Whose things a figure counts: the party named between the number and its noun
+    ("337 *Ukrainian* drones"); "91 of them" counts what the figure before it counted."""
+    words = content[fig.end:fig.end + 60].split()
+    if words and words[0].lower().strip(",.") in ("of", "more", "others", "other") and previous is not None:
+        return previous.owner
+    modifier = []
+    for word in words[:4]:
+        if fig.unit and (lemma(word.strip(",.;")) == fig.unit or word.lower().startswith(fig.unit)):
+            break
+        modifier.append(word)
+    else:
+        return ""
+    return next(iter(gaz.entities(" ".join(modifier))), "")
+
+
 def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
           position: int = 0, sentence: str = "") -> Claim:
     """One claim from a clause; `sentence` is the whole sentence it came from."""
@@ -453,6 +470,7 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
         fig.superlative = fig.superlative or record  # "…, calling it the biggest attack"
         # the parties a figure is about: named right around it ("North Korean troops to Russia")
         fig.entities = gaz.entities(content[max(0, fig.start - 40):fig.end + 50])
+        fig.owner = _owner(content, fig, previous, gaz)
         if previous is not None and fig.delta and previous.unit == fig.unit:
             # "3,000 North Korean troops … with several thousand more": the same parties
             fig.entities = previous.entities + [e for e in fig.entities if e not in previous.entities]

@@ -16,6 +16,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, key_of
 from monitor.figures import Figure
@@ -215,7 +216,25 @@ def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure)
         return False
     if fs.superlative != fn.superlative:
         return False  # a record is comparable only with another record
-    return set(fs.entities) <= set(new.entities)
+    if not set(fs.entities) <= set(new.entities):
+        return False
+    # and whose things the new figure counts must be a party of the seed claim:
+    # "337 Ukrainian drones" do not count what "188 drones launched by Russia" counts
+    return not fn.owner or fn.owner in _parties(seed)
+
+
+def _parties(claim: Claim) -> set[str]:
+    """The claim's entities and those of the sentence before it (for "such measures")."""
+    names = _entity_names()
+    return set(claim.entities) | {names.get(k[1:], k[1:]) for k in claim.context_keys if k.startswith("@")}
+
+
+@lru_cache(maxsize=1)
+def _entity_names() -> dict[str, str]:
+    """Entity key ("north_korea") → canonical name ("North Korea")."""
+    from monitor import entities as entities_mod
+
+    return {n.lower().replace(" ", "_"): n for n in set(entities_mod.load().forms.values())}
 
 
 def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:

@@ -115,6 +115,7 @@ class Figure:
     roles: list[str] = field(default_factory=list)
     year: bool = False
     entities: list[str] = field(default_factory=list)  # parties named around the figure
+    owner: str = ""              # the party whose things are counted: "10,000 *North Korean* troops"
 
     def overlaps(self, other: Figure, tolerance: float = 0.0) -> bool:
         lo = self.low * (1 - tolerance)
@@ -132,7 +133,10 @@ class Figure:
         return cls(**data)
 
     def describe(self) -> str:
-        unit = f" {self.unit}" if self.unit and self.unit != "percent" else ("%" if self.unit == "percent" else "")
+        """For people: "about 10,000 troops (9,000–11,000)", "82%", "+3,000 troops"."""
+        plural = {"person": "people", "percent": "%"}.get(self.unit or "", f"{self.unit}s")
+        unit = "" if not self.unit else ("%" if self.unit == "percent" else
+                                          f" {self.unit if self.value == 1 else plural}")
         if self.low == self.high:
             base = f"{_fmt(self.value)}{unit}"
         else:
