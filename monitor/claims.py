@@ -236,6 +236,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
         # "not only", "no longer needed" style idioms do not negate the fact
         if firm and i + 1 < len(low) and low[i + 1] in ("only", "just", "least"):
             continue
+        if w == "not" and i > 0 and low[i - 1] == "or":
+            continue  # "whether … or not" adds no negation
         if firm and any(x in ("rule", "ruled", "ruling", "exclude", "excluded") for x in low[i + 1:i + 4]):
             continue  # "not rule out" is two negations: a hedge, see _hedges
         if ruled_out and any(x in _NEG_FIRM or x.endswith("n't") for x in low[max(0, i - 3):i]):
@@ -256,8 +258,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
             if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or words[j][:1].isupper() and j > 0:
                 continue
             clause_scope.append(key_of(x))
-        if clause_scope and clause_scope[0] in NON_ANSWER and len(clause_scope) == 1:
-            continue  # "did not comment", "declined to confirm": no answer, not a denial
+        if not clause_scope or (len(clause_scope) <= 2 and any(k in NON_ANSWER for k in clause_scope)):
+            continue  # "did not comment", "declined to confirm", "gave no details": no answer, no denial
         scope.extend(clause_scope)
         negated = True
     return negated, scope
@@ -273,6 +275,12 @@ def _hedge_heads(text: str) -> list[str]:
                                                     or (i > 0 and words[i][:1].isupper()))]
     for i, w in enumerate(low):
         if w not in HEDGES and lemma(w) not in HEDGES:
+            continue
+        if w == "whether" or (i + 1 < len(low) and low[i + 1] == "whether"):
+            # "could not confirm whether Russia had begun to supply …": what is in doubt
+            start = i if w == "whether" else i + 1
+            after = [j for j in content if start < j < start + 10]
+            heads.extend(key_of(low[j]) for j in after[:3])
             continue
         after = [j for j in content if i < j < i + 8]
         if after:

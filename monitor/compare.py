@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, key_of
+from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, _is_number_word, key_of
 from monitor.figures import Figure
+from monitor.text import STOPWORDS
 
 ALERT_KINDS = ("update", "conflict")
 KINDS = ("update", "conflict", "support", "review")
@@ -366,7 +367,8 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
         other_keys = set(within)
     else:
         other_keys = set(other.keys) | {key_of(w) for w in re.findall(r"[A-Za-z]+", other.text)}
-    words = list(dict.fromkeys(k for k in scope if not k.startswith("@")))
+    words = list(dict.fromkeys(k for k in scope if not k.startswith("@") and not _is_number_word(k)
+                               and k not in _SCOPE_FILLER))
     if not words or not any(h in other_keys for h in words[:2]):
         return False
     shared_words = [k for k in words if k in other_keys]
@@ -375,6 +377,11 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
     if len(shared_words) < min(2, len(words)) and not _restates(other, negated_claim):
         return False
     return len({k for k in scope if k in other_keys}) >= 2
+
+
+# Words that sit in a denial's scope without being what is denied: "no *military* units
+# on the *territory* of Russia" denies the units.
+_SCOPE_FILLER = {"military", "territory", "soil", "region", "area", "single", "currently", "active"}
 
 
 def _restates(short: Claim, long: Claim) -> bool:
@@ -403,7 +410,7 @@ def _realises(seed: Claim, new: Claim) -> str:
     heads = [h for h in seed.hedge_heads if len(h) > 2]
     if not heads:
         return ""
-    anchors = _near_entities(seed.text, heads, 6)
+    anchors = _near_entities(seed.text, heads, 6, names=False) or _near_entities(seed.text, heads, 6)
     tokens = re.findall(r"[A-Za-z']+", new.text)
     words = [w.lower() for w in tokens]
     keys = [key_of(w) for w in words]
@@ -411,11 +418,11 @@ def _realises(seed: Claim, new: Claim) -> str:
         if k not in heads:
             continue
         before = keys[max(0, i - 3):i]
-        completed = (set(before) & COMMITMENT or _past_tense(words[i])
+        completed = (set(before) & COMMITMENT or _past_tense(words[i]) or _took_place(words, i)
                      or any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in words[max(0, i - 8):i]))
         if not completed:
             continue
-        near = set(_near_entities(new.text, [k], 8))
+        near = set(_near_entities(new.text, [k], 8)) | set(_near_entities(new.text, [k], 8, names=False))
         if anchors and not (near & set(anchors)):
             continue
         if not anchors and index_free_similarity(seed, new) < 0.5:
@@ -424,8 +431,15 @@ def _realises(seed: Claim, new: Claim) -> str:
     return ""
 
 
-def _near_entities(text: str, heads: list[str], span: int) -> list[str]:
-    """Entities within `span` words of any of the head words."""
+def _took_place(words: list[str], i: int) -> bool:
+    """'the meeting had taken place', 'talks were held': the thing happened."""
+    after = " ".join(words[i + 1:i + 5])
+    return bool(re.match(r"(?:had |has |have |was |were )?(?:taken place|took place|held|happened|went ahead)", after))
+
+
+def _near_entities(text: str, heads: list[str], span: int, names: bool = True) -> list[str]:
+    """Parties within `span` words of any of the head words: countries (normalised)
+    and other names ("Trump", "Yoon"), so an anchor works for people too."""
     from monitor import entities as entities_mod
 
     gaz = entities_mod.load()
@@ -436,7 +450,12 @@ def _near_entities(text: str, heads: list[str], span: int) -> list[str]:
             continue
         lo = matches[max(0, i - span)].start()
         hi = matches[min(len(matches) - 1, i + span)].end()
-        found += [e for e in gaz.entities(text[lo:hi]) if e not in found]
+        window = text[lo:hi]
+        near = gaz.entities(window)
+        if names:
+            near = [w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", window)
+                    if gaz.canonical(w) is None and w.lower() not in STOPWORDS]
+        found += [e for e in near if e not in found]
     return found
 
 
@@ -527,7 +546,7 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
                         details={"unit": fs.unit, "figure": new.figures.index(fn)})
     # stance needs the sentence itself to match: either overall, or by repeating a short seed claim
     sim = index.similarity(seed, new, context=0.0)
-    if cover >= 0.6:
+    if cover >= 0.5:
         sim = max(sim, 0.7 * cover)
     if sim < STANCE_SIM or not _same_parties(seed, new) or not _substantial(new):
         return None

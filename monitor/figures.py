@@ -256,7 +256,8 @@ def _looks_like_year(text: str, start: int, end: int) -> bool:
 _RECORD = re.compile(
     r"\b(?:(?:surpass|exceed|eclips|outstrip|top|beat)\w*\s+(?:every|all|any)\s+(?:earlier|previous|prior|other)"
     r"|all-time|new high|(?:highest|largest|biggest|most)\s+(?:ever|yet|so far|since)"
-    r"|than (?:ever|at any (?:time|point)) before|never before)\b", re.I)
+    r"|than (?:ever|at any (?:time|point)) before|never before"
+    r"|more than [^.;]{0,40}\b(?:on|in) any (?:single |other |previous )?(?:night|day|week|month|year|attack))\b", re.I)
 
 
 def is_record(text: str) -> bool:
