@@ -39,6 +39,10 @@ SYNONYMS = {
     "drone": {"drone", "uav"},
 }
 _SYN = {w: k for k, words in SYNONYMS.items() for w in words}
+SYNONYM_WORDS = frozenset(_SYN)
+_SPELLING = {"defence": "defense", "defences": "defenses", "offence": "offense", "licence": "license",
+             "programme": "program", "programmes": "programs", "armour": "armor", "armoured": "armored",
+             "labour": "labor", "centre": "center", "kilometre": "kilometer", "kilometres": "kilometers"}
 
 ATTRIBUTION_VERBS = {"say", "said", "says", "tell", "told", "announce", "report", "state",
                      "claim", "note", "add", "accord", "warn", "confirm", "indicate", "stress",
@@ -86,7 +90,8 @@ _GENERIC = {"official", "people", "country", "government", "state", "medium", "r
             "statement", "way", "issue", "thing", "part", "level", "lot", "kind", "stage",
             "also", "however", "including", "include", "make", "take", "get", "go", "come",
             "see", "well", "many", "much", "like", "mark", "amid", "around", "continue",
-            "percent", "per", "cent"}
+            "percent", "per", "cent", "additionally", "meanwhile", "moreover", "furthermore", "instead",
+            "actually", "indeed", "reportedly", "likewise", "nonetheless", "nevertheless", "otherwise"}
 
 
 @dataclass
@@ -166,9 +171,17 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
             ents.append(canon)
     pieces.append(text[pos:])
     joined = re.sub(r"\bfront[ -]lines?\b", "frontline", "".join(pieces), flags=re.I)
+    # British spellings as American, inside compounds too ("air-defence" → "air-defense")
+    parts = []
     for tok in tokens(joined):
+        low = tok.lower()
+        if "-" in tok and tok.islower() and any(p in _SPELLING for p in low.split("-")):
+            tok = "-".join(_SPELLING.get(p, p) for p in low.split("-"))
+        parts.append(tok)
+    for tok in parts:
         if tok[0].isdigit():
             continue
+        tok = _SPELLING.get(tok.lower(), tok)
         low = tok.lower()
         lem = lemma(tok)
         if (lem in STOPWORDS or low in STOPWORDS or lem in ATTRIBUTION_VERBS or lem in HEDGES
@@ -265,6 +278,11 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
     return negated, scope
 
 
+# Verbs that carry no fact of their own: "could *begin* supplying" is about supplying.
+_LIGHT_VERBS = {"begin", "began", "begun", "beginning", "start", "started", "starting", "continue",
+                "continued", "continuing", "soon"}
+
+
 def _hedge_heads(text: str) -> list[str]:
     """The content words a hedge governs: what is only possible, planned or likely."""
     words = re.findall(r"[A-Za-z']+", text.replace("’", "'"))
@@ -279,14 +297,15 @@ def _hedge_heads(text: str) -> list[str]:
         if w == "whether" or (i + 1 < len(low) and low[i + 1] == "whether"):
             # "could not confirm whether Russia had begun to supply …": what is in doubt
             start = i if w == "whether" else i + 1
-            after = [j for j in content if start < j < start + 10]
+            after = [j for j in content if start < j < start + 10 and low[j] not in _LIGHT_VERBS]
             heads.extend(key_of(low[j]) for j in after[:3])
             continue
         after = [j for j in content if i < j < i + 8]
         if after:
             # the verb chain the hedge governs: "could *begin supplying weapons*"
             chain = [after[0]] + [j for j in after[1:] if j - after[0] <= 4]
-            heads.extend(key_of(low[j]) for j in chain[:3])
+            heads.extend(key_of(low[j]) for j in chain[:3]
+                         if low[j] not in _LIGHT_VERBS and lemma(low[j]) not in NON_ANSWER)
         elif i > 0 and low[i - 1] in ("is", "was", "are", "were", "seems", "looks", "highly", "very"):
             # "setting up a visit … is highly likely": the hedge governs the subject
             heads.extend(key_of(low[j]) for j in content[:3] if j < i)

@@ -117,7 +117,9 @@ class SeedIndex:
                 if o is claim or o.stance != "asserted" or not _same_parties(claim, o):
                     continue
                 shared = {k for k in set(claim.keys) & set(o.keys) if not k.startswith("@")}
-                if len(shared) >= 2 and shared & heads and self.similarity(claim, o, context=0.0) >= STANCE_SIM:
+                if len(shared) < 2 or not shared & heads:
+                    continue
+                if len(shared & heads) >= 2 or self.similarity(claim, o, context=0.0) >= 0.5:
                     settled.add(id(claim))
                     break
         return settled
@@ -425,9 +427,31 @@ def _realises(seed: Claim, new: Claim) -> str:
         near = set(_near_entities(new.text, [k], 8)) | set(_near_entities(new.text, [k], 8, names=False))
         if anchors and not (near & set(anchors)):
             continue
+        seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, [k])
+        if seed_agent and new_agent and seed_agent != new_agent:
+            continue  # "Russia begins supplying North Korea" is not "North Korea ships to Russia"
         if not anchors and index_free_similarity(seed, new) < 0.5:
             continue
         return words[i]
+    return ""
+
+
+_PRONOUN = re.compile(r"\b(?:it|he|she|they|we)\b", re.I)
+
+
+def _agent(text: str, heads: list[str]) -> str:
+    """The party named last before the first head word, in its clause: who does it.
+    A pronoun in between means the doer is named elsewhere: unknown."""
+    from monitor import entities as entities_mod
+
+    for m in re.finditer(r"[A-Za-z']+", text):
+        if key_of(m.group(0)) in heads:
+            clause = re.split(r"[,;:]", text[:m.start()])[-1]
+            found = entities_mod.load().find(clause)
+            if not found:
+                return ""
+            start, end, canon = found[-1]
+            return "" if _PRONOUN.search(clause[end:]) else canon
     return ""
 
 
