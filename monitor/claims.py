@@ -466,13 +466,35 @@ def _owner(content: str, fig: figures_mod.Figure, previous: figures_mod.Figure |
     if words and words[0].lower().strip(",.") in ("of", "more", "others", "other") and previous is not None:
         return previous.owner
     modifier = []
-    for word in words[:4]:
+    for i, word in enumerate(words[:4]):
         if fig.unit and (lemma(word.strip(",.;")) == fig.unit or word.lower().startswith(fig.unit)):
-            break
+            named = gaz.entities(" ".join(modifier))
+            if named:
+                return named[0]
+            # "188 drones were launched by Russia": the passive's agent
+            m = re.match(r"(?:\S+\s+){0,3}?by\s+(.{0,40})", " ".join(words[i + 1:i + 8]))
+            if m:
+                return next(iter(gaz.entities(m.group(1))), "")
+            return _doer_before(content[:fig.start], gaz)
         modifier.append(word)
-    else:
+    return ""
+
+
+_PREPOSITIONS = {"in", "to", "from", "at", "of", "by", "on", "with", "into", "across", "against", "for"}
+
+
+def _doer_before(left: str, gaz: entities_mod.Gazetteer) -> str:
+    """"*Russia* launched 479 drones": the party right before the verb of a count."""
+    clause = re.split(r"[,;:]", left)[-1]
+    found = gaz.find(clause)
+    if not found:
         return ""
-    return next(iter(gaz.entities(" ".join(modifier))), "")
+    start, end, canon = found[-1]
+    between = clause[end:].split()
+    before = clause[:start].split()
+    if len(between) > 3 or (before and before[-1].lower() in _PREPOSITIONS):
+        return ""
+    return canon
 
 
 def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,

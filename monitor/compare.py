@@ -223,6 +223,8 @@ def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure)
         return False
     # and whose things the new figure counts must be a party of the seed claim:
     # "337 Ukrainian drones" do not count what "188 drones launched by Russia" counts
+    if fs.owner and fn.owner:
+        return fs.owner == fn.owner
     return not fn.owner or fn.owner in _parties(seed)
 
 

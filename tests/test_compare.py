@@ -170,3 +170,15 @@ def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
                      for i, t in enumerate(seeds) for c in claims.extract(t)])
     assert len(alerts(idx, "South Korea has decided to supply weapons to Ukraine.")) == 1
+
+
+def test_a_possibility_is_realised_only_by_the_same_doer():
+    seeds = ["Officials could not confirm whether Russia had begun to supply North Korea with air defense systems."]
+    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c) for t in seeds for c in claims.extract(t)])
+    assert alerts(idx, "Russia has delivered air defense systems to North Korea, Seoul said.") == {"s0": "update"}
+    assert alerts(idx, "North Korea has shipped air defense systems to Russia, Seoul said.") == {}
+
+
+def test_whose_things_are_counted_must_match(index):
+    text = "Ukraine launched its largest attack yet, sending a record 337 Ukrainian drones against Russia."
+    assert alerts(index, text) == {}
