@@ -412,7 +412,7 @@ def is_claim_like(sentence: str) -> bool:
 # dropped: they are not facts.
 _CLAUSE_SPLIT = re.compile(
     r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
-    r"noting|citing)\b))", re.I)
+    r"noting|citing)\b)|,\s+(?=[a-z]{3,}ing\s))")
 _CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
 
 

@@ -119,6 +119,9 @@ class SeedIndex:
                 shared = {k for k in set(claim.keys) & set(o.keys) if not k.startswith("@")}
                 if len(shared) < 2 or not shared & heads:
                     continue
+                doer, other_doer = _agent(claim.text, list(heads)), _agent(o.text, list(heads))
+                if doer and other_doer and doer != other_doer:
+                    continue  # Russia supplying North Korea is not North Korea supplying Russia
                 if len(shared & heads) >= 2 or self.similarity(claim, o, context=0.0) >= 0.5:
                     settled.add(id(claim))
                     break
@@ -207,7 +210,7 @@ def _roles(claim: Claim, fig: Figure) -> list[str]:
     return fig.roles
 
 
-def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
+def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
     """Do two figures measure the same thing?
 
     Same unit, same fate (killed ≠ deployed), records only against records, and
@@ -219,6 +222,8 @@ def same_slot(index: SeedIndex, seed: Claim, fs: Figure, new: Claim, fn: Figure)
         return False
     if fs.superlative != fn.superlative:
         return False  # a record is comparable only with another record
+    if (fs.event or fn.event) and not (fs.superlative and fn.superlative):
+        return False  # one night's count is not revised by another night's
     if not set(fs.entities) <= set(new.entities):
         return False
     # and whose things the new figure counts must be a party of the seed claim:
@@ -285,6 +290,8 @@ class FigureTable:
             for fs in sc.claim.figures:
                 if fs.unit is None:
                     continue
+                if fs.event and not fs.superlative:
+                    continue  # event counts compare only as records; see same_slot
                 slot = (fs.unit, tuple(sorted(fs.roles)), fs.superlative, frozenset(fs.entities))
                 by_slot.setdefault(slot, []).append((fs.low, fs.high, sc, fs))
         self.slots = {}
@@ -304,6 +311,8 @@ class FigureTable:
         found = []
         for (unit, roles, superlative, parties), (entries, lows, reach) in self.slots.items():
             if unit != fn.unit or roles != tuple(sorted(_roles(new, fn))) or superlative != fn.superlative:
+                continue
+            if fn.event and not superlative:
                 continue
             if not parties <= set(new.entities):
                 continue
@@ -328,6 +337,8 @@ def compare_figures_in_group(table: FigureTable, new: Claim) -> tuple[str, SeedC
         if fn.unit is None:
             continue
         for sc, fs in table.nearby(fn, new):
+            if not same_slot(None, sc.claim, fs, new, fn):
+                continue
             kind = _relation(sc.claim, fs, new, fn)
             if kind and (best is None or _ORDER[kind] > _ORDER[best[0]]):
                 best = (kind, sc, fs, fn)
@@ -569,7 +580,8 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
                f"seed {fs.describe()} vs new {fn.describe()}")
         return Decision(kind=kind, seed_claim=sc, claim=new, rule=rule, confidence=confidence,
                         similarity=sim, old_value=fs.describe(), new_value=fn.describe(), why=why,
-                        details={"unit": fs.unit, "figure": new.figures.index(fn)})
+                        details={"unit": fs.unit, "figure": new.figures.index(fn),
+                                 "distance": abs(math.log(max(fn.value, 1e-9) / max(fs.value, 1e-9)))})
     # stance needs the sentence itself to match: either overall, or by repeating a short seed claim
     sim = index.similarity(seed, new, context=0.0)
     if cover >= 0.5:
@@ -620,12 +632,13 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
     if any(d.kind == "support" for d in decisions):
         decisions = [d for d in decisions if d.kind == "support" or d.rule.startswith("figure")
                      or (d.rule.startswith("stance") and d.old_value == "possible")]
-    # one new figure is one piece of news: alert on the seed claim it matches best
+    # one new figure is one piece of news: alert on the seed figure closest in value
+    # (the estimate it revises), the most similar sentence breaking ties
     best_for_figure: dict[int, Decision] = {}
     for d in decisions:
         if d.is_alert and d.rule.startswith("figure"):
             cur = best_for_figure.get(d.details["figure"])
-            if cur is None or d.similarity > cur.similarity:
+            if cur is None or (d.details["distance"], -d.similarity) < (cur.details["distance"], -cur.similarity):
                 best_for_figure[d.details["figure"]] = d
     decisions = [d for d in decisions if not (d.is_alert and d.rule.startswith("figure"))
                  or best_for_figure.get(d.details["figure"]) is d]

@@ -116,6 +116,7 @@ class Figure:
     year: bool = False
     entities: list[str] = field(default_factory=list)  # parties named around the figure
     owner: str = ""              # the party whose things are counted: "10,000 *North Korean* troops"
+    event: bool = False          # counts one event ("launched overnight", "targeting 17 regions")
 
     def overlaps(self, other: Figure, tolerance: float = 0.0) -> bool:
         lo = self.low * (1 - tolerance)
@@ -184,7 +185,9 @@ def _unit_after(text: str, end: int) -> str | None:
 
 def _unit_before(text: str, start: int) -> str | None:
     """'the number of North Korean soldiers … to 10,000' → 'troop'."""
-    found = list(re.finditer(r"number of ((?:[A-Z][\w-]* )*[a-z][\w-]*)", text[:start]))
+    found = [m for m in re.finditer(r"(?=\b(?:number|estimate|count|total|tally|figure) of (?:the )?"
+                                    r"((?:[A-Z][\w-]* )*[a-z][\w-]*))", text[:start])
+             if m.group(1).split()[-1] not in ("number", "estimate", "count", "total", "tally", "figure")]
     m = found[-1] if found else None
     if m:
         head = m.group(1).split()[-1]
@@ -245,6 +248,30 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     return change, delta, superlative, roles
 
 
+# Only the action and "overnight": "said on Wednesday" dates the report, not the count.
+EVENT_WORDS = {"launch", "fire", "target", "strike", "attack", "hit", "shoot", "down", "intercept", "destroy",
+               "overnight", "tonight", "barrage", "raid", "salvo"}
+
+
+def _is_event(text: str, start: int, end: int) -> bool:
+    """Is the figure the size of one event (an attack, a night's launches) rather
+    than of a standing quantity (troops deployed, a share of opinion)?"""
+    left = re.split(r"[;:()—–]|,\s", text[:start])[-1]
+    right = re.split(r"[;:()—–]|,\s", text[end:])[0]
+    words = [w.lower() for w, _, _ in _words(left + " " + right) if w[0].isalpha()]
+    return any(w in EVENT_WORDS or lemma(w) in EVENT_WORDS for w in words)
+
+
+def _is_designation(text: str, start: int, end: int) -> bool:
+    """"the 534 military unit", "Flight 17": a name that contains a number, not a count."""
+    before = text[max(0, start - 12):start].lower().split()
+    after = _words(text[end:end + 40])
+    noun = next((w.lower() for w, _, _ in after[:3] if w[0].isalpha() and w.lower() not in ("military", "air", "special")), "")
+    if before and before[-1] == "the" and noun and not noun.endswith("s") and noun not in ("percent", "per"):
+        return True
+    return bool(before) and before[-1] in ("flight", "route", "article", "resolution", "unit", "no.", "number")
+
+
 def _looks_like_year(text: str, start: int, end: int) -> bool:
     before = [w.lower() for w, _, _ in _words(text[max(0, start - 12):start])]
     after = [w.lower() for w, _, _ in _words(text[end:end + 20])]
@@ -287,7 +314,7 @@ def extract(text: str) -> list[Figure]:
             delta = True
         figures.append(Figure(value=value, low=lo, high=hi, unit=unit, raw=raw, start=start, end=end,
                               qualifier=word, delta=delta, change=change, superlative=superlative,
-                              roles=roles))
+                              roles=roles, event=_is_event(text, start, end)))
         spans.append((start, end))
 
     for lo, hi, s, e, raw in _vague(text):
@@ -305,6 +332,8 @@ def extract(text: str) -> list[Figure]:
             end += scale.end()
         pct = bool(m.group(3))
         if _is_date_number(text, m.start(), end, value, pct):
+            continue
+        if _is_designation(text, m.start(), end):
             continue
         if 1900 <= value <= 2100 and "," not in m.group(2) and not pct and _looks_like_year(text, m.start(), end):
             continue  # "a 1988 agreement", "in 2024": a year, not a count

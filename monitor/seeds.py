@@ -44,15 +44,11 @@ class Seed:
 
 
 def _blocks(raw: str) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for line in raw.splitlines():
-        line = normalize(line)
-        if not line or line in seen:
-            continue  # captions repeated as alt text and figure text
-        seen.add(line)
-        out.append(line)
-    return out
+    """Non-empty lines; a line the page repeats (a photo caption doubled as alt text,
+    a button label) is furniture, and every copy of it goes."""
+    lines = [normalize(line) for line in raw.splitlines()]
+    counts = Counter(line for line in lines if line)
+    return [line for line in lines if line and counts[line] == 1]
 
 
 def _is_body_block(block: str) -> bool:
