@@ -266,7 +266,8 @@ def _is_designation(text: str, start: int, end: int) -> bool:
     """"the 534 military unit", "Flight 17": a name that contains a number, not a count."""
     before = text[max(0, start - 12):start].lower().split()
     after = _words(text[end:end + 40])
-    noun = next((w.lower() for w, _, _ in after[:3] if w[0].isalpha() and w.lower() not in ("military", "air", "special")), "")
+    skip = ("military", "air", "special")
+    noun = next((w.lower() for w, _, _ in after[:3] if w[0].isalpha() and w.lower() not in skip), "")
     if before and before[-1] == "the" and noun and not noun.endswith("s") and noun not in ("percent", "per"):
         return True
     return bool(before) and before[-1] in ("flight", "route", "article", "resolution", "unit", "no.", "number")
