@@ -21,7 +21,7 @@ from monitor.text import STOPWORDS, lemma, split_sentences, tokens, word_count
 SYNONYMS = {
     "weapon": {"weapon", "weaponry", "arm", "arms", "armament", "munition", "materiel"},
     "supply": {"supply", "provide", "send", "give", "deliver", "ship", "transfer", "dispatch",
-               "deploy", "despatch", "furnish"},
+               "deploy", "despatch", "furnish", "sell", "sale", "export"},
     "troop": {"troop", "soldier", "force", "personnel", "serviceman", "fighter", "unit",
               "servicemember", "infantry"},
     "visit": {"visit", "trip", "tour", "travel"},
@@ -70,13 +70,13 @@ _NEG_FIRM = {"not", "n't", "no", "never", "none", "neither", "nor", "nobody", "n
 _NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", "shelve",
               "scrap", "abandon", "refrain", "avoid", "prohibit", "forbid", "refuse", "reluctant",
               "unwilling", "constrain", "prevent", "bar", "stop", "cancel", "postpone", "resist",
-              "resistant", "oppose", "hesitant", "wary"}
+              "resistant", "oppose", "hesitant", "wary", "withdraw", "withdrawn", "withdrew"}
 # "Did not say / comment / confirm" withholds an answer; it denies nothing.
 NON_ANSWER = {"say", "said", "comment", "confirm", "disclose", "specify", "elaborate", "detail",
               "reveal", "respond", "answer", "explain", "identify", "name", "know", "reply",
               "immediately", "publicly"}
 # Words that settle an open question: "will not", "ruled out", "dropped the plan".
-DECISION_WORDS = {"will", "won't", "rule", "drop", "scrap", "shelve", "abandon", "reject",
+DECISION_WORDS = {"will", "won't", "would", "rule", "drop", "scrap", "shelve", "abandon", "reject",
                   "refuse", "decide", "decided", "cancel", "halt", "end", "postpone", "plan",
                   "date", "approve", "agree", "sign", "announce", "begin", "start", "confirm"}
 TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -506,7 +506,10 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
     keys, ents = _keys(content, gaz)
     head = content.split(", ")[0]
     core_keys = _keys(head, gaz)[0] if word_count(head) >= 3 and head != content else []
-    if re.match(r"(?:it|he|she|they)\b", text, re.I) and context:
+    spoke = re.match(r"\s*(?:that\s+)?(?:it|he|she|they|we)\b", content, re.I) if span and span[0] == 0 else None
+    if spoke and gaz.entities(speaker):
+        subject = gaz.entities(speaker)[:1]  # "Seoul said it would not …": the speaker is the subject
+    elif re.match(r"(?:it|he|she|they)\b", text, re.I) and context:
         subject = gaz.entities(context)[:1]
     else:
         subject = [p] if (p := main_party(content, ents, gaz)) else []

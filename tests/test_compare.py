@@ -182,3 +182,13 @@ def test_a_possibility_is_realised_only_by_the_same_doer():
 def test_whose_things_are_counted_must_match(index):
     text = "Ukraine launched its largest attack yet, sending a record 337 Ukrainian drones against Russia."
     assert alerts(index, text) == {}
+
+
+def test_the_speaker_is_the_subject_of_what_it_says_it_will_do(index):
+    text = "Seoul said it would not supply weapons to Ukraine under any circumstances."
+    assert alerts(index, text) == {"s3": "conflict"}
+
+
+def test_a_withdrawal_contradicts_a_presence(index):
+    found = alerts(index, "North Korea has withdrawn its troops from Russia, Seoul's spy agency said.")
+    assert found.get("s4") == "conflict"
