@@ -75,6 +75,8 @@ _NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", 
 NON_ANSWER = {"say", "said", "comment", "confirm", "disclose", "specify", "elaborate", "detail",
               "reveal", "respond", "answer", "explain", "identify", "name", "know", "reply",
               "immediately", "publicly"}
+# "Has not decided / made no decision": the question is still open, not answered no.
+UNDECIDED = {"decide", "decision", "determine", "finalize", "finalise", "settle", "choose", "conclude"}
 # Words that settle an open question: "will not", "ruled out", "dropped the plan".
 DECISION_WORDS = {"will", "won't", "would", "rule", "drop", "scrap", "shelve", "abandon", "reject",
                   "refuse", "decide", "decided", "cancel", "halt", "end", "postpone", "plan",
@@ -271,6 +273,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
             if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or words[j][:1].isupper() and j > 0:
                 continue
             clause_scope.append(key_of(x))
+        if clause_scope and clause_scope[0] in UNDECIDED:
+            continue  # "has not decided whether to send": still open, see _hedges
         if not clause_scope or (len(clause_scope) <= 2 and any(k in NON_ANSWER for k in clause_scope)):
             continue  # "did not comment", "declined to confirm", "gave no details": no answer, no denial
         scope.extend(clause_scope)
@@ -280,7 +284,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
 
 # Verbs that carry no fact of their own: "could *begin* supplying" is about supplying.
 _LIGHT_VERBS = {"begin", "began", "begun", "beginning", "start", "started", "starting", "continue",
-                "continued", "continuing", "soon"}
+                "continued", "continuing", "soon", "set", "setting", "rule", "ruled", "out", "exclude",
+                "option", "possibility", "gradually", "directly", "further"}
 
 
 def _hedge_heads(text: str) -> list[str]:
@@ -303,12 +308,13 @@ def _hedge_heads(text: str) -> list[str]:
         after = [j for j in content if i < j < i + 8]
         if after:
             # the verb chain the hedge governs: "could *begin supplying weapons*"
+            after = [j for j in after if low[j] not in _LIGHT_VERBS] or after
             chain = [after[0]] + [j for j in after[1:] if j - after[0] <= 4]
             heads.extend(key_of(low[j]) for j in chain[:3]
                          if low[j] not in _LIGHT_VERBS and lemma(low[j]) not in NON_ANSWER)
         elif i > 0 and low[i - 1] in ("is", "was", "are", "were", "seems", "looks", "highly", "very"):
             # "setting up a visit … is highly likely": the hedge governs the subject
-            heads.extend(key_of(low[j]) for j in content[:3] if j < i)
+            heads.extend(key_of(low[j]) for j in content[:4] if j < i and low[j] not in _LIGHT_VERBS)
     return heads
 
 
@@ -336,6 +342,9 @@ def _hedges(text: str) -> list[str]:
             found.append(w)
     if re.search(r"\b(not|n't|cannot)\b[^.,;]{0,25}\brul(e|ed|ing)\s+out\b", text.lower()):
         found.append("not ruled out")
+    if re.search(r"\b(?:not|n't|no|yet to)\b[^.,;]{0,15}\b(?:decide|decided|decision|determined|finali[sz]ed)\b",
+                 text.lower()):
+        found.append("undecided")
     return found
 
 
@@ -465,6 +474,13 @@ def _owner(content: str, fig: figures_mod.Figure, previous: figures_mod.Figure |
     words = content[fig.end:fig.end + 60].split()
     if words and words[0].lower().strip(",.") in ("of", "more", "others", "other") and previous is not None:
         return previous.owner
+    counted = re.findall(r"\b(?:number|estimate|count|total|tally|figure) of (?:the )?((?:[\w'’-]+ ){0,4}[\w'’-]+)",
+                         content[:fig.start])
+    if counted and not any(lemma(w.strip(",.;")) == fig.unit for w in words[:4]):
+        # "its estimate of the number of North Korean soldiers … to 10,000"
+        named = gaz.entities(counted[-1])
+        if named:
+            return named[0]
     modifier = []
     for i, word in enumerate(words[:4]):
         if fig.unit and (lemma(word.strip(",.;")) == fig.unit or word.lower().startswith(fig.unit)):

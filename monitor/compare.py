@@ -425,6 +425,10 @@ def _realises(seed: Claim, new: Claim) -> str:
     heads = [h for h in seed.hedge_heads if len(h) > 2]
     if not heads:
         return ""
+    # what was possible must come back whole: "supplying *weapons*", not "sent aid"
+    thing = _object_after(seed.text, heads)
+    if thing and thing not in new.keys and not (thing in _ARMS and _ARMS & set(new.keys)):
+        return ""
     anchors = _near_entities(seed.text, heads, 6, names=False) or _near_entities(seed.text, heads, 6)
     tokens = re.findall(r"[A-Za-z']+", new.text)
     words = [w.lower() for w in tokens]
@@ -465,6 +469,28 @@ def _agent(text: str, heads: list[str]) -> str:
                 return ""
             start, end, canon = found[-1]
             return "" if _PRONOUN.search(clause[end:]) else canon
+    return ""
+
+
+# Kinds of weapon: "155mm artillery shells" are the weapons a seed said might be sent.
+_ARMS = {"weapon", "artillery", "shell", "missile", "howitzer", "tank", "rocket", "ammunition", "interceptor",
+         "munition", "drone", "air-defense"}
+
+
+def _object_after(text: str, heads: list[str]) -> str:
+    """The thing a hedged verb acts on: "could begin supplying *weapons* to Kyiv"."""
+    words = re.findall(r"[A-Za-z'’-]+", text)
+    for i, w in enumerate(words):
+        if key_of(w) not in heads:
+            continue
+        for x in words[i + 1:i + 4]:
+            if x[:1].isupper():
+                break  # "supply North Korea with …": a party comes first, the object is later
+            k = key_of(x)
+            if k == key_of(w) or x.lower() in STOPWORDS or len(k) < 3:
+                continue
+            return k
+        return ""
     return ""
 
 

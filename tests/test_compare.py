@@ -192,3 +192,15 @@ def test_the_speaker_is_the_subject_of_what_it_says_it_will_do(index):
 def test_a_withdrawal_contradicts_a_presence(index):
     found = alerts(index, "North Korea has withdrawn its troops from Russia, Seoul's spy agency said.")
     assert found.get("s4") == "conflict"
+
+
+def test_another_countrys_army_is_not_the_counted_troops(index):
+    assert alerts(index, "Russia has 600,000 troops in Ukraine, Putin said.") == {}
+
+
+def test_not_decided_leaves_the_question_open(index):
+    assert alerts(index, "South Korea has not decided whether to supply weapons to Ukraine.") == {}
+
+
+def test_sending_something_else_does_not_realise_a_possible_arms_supply(index):
+    assert alerts(index, "South Korea has sent 50 million dollars in humanitarian aid to Ukraine.") == {}
