@@ -75,6 +75,7 @@ _NEG_VERBS = {"deny", "dismiss", "reject", "refute", "decline", "drop", "halt", 
 NON_ANSWER = {"say", "said", "comment", "confirm", "disclose", "specify", "elaborate", "detail",
               "reveal", "respond", "answer", "explain", "identify", "name", "know", "reply",
               "immediately", "publicly"}
+_LIGHT_PREDICATES = {"go", "ahead", "happen", "proceed", "place", "take", "occur", "materialise", "materialize"}
 # "Has not decided / made no decision": the question is still open, not answered no.
 UNDECIDED = {"decide", "decision", "determine", "finalize", "finalise", "settle", "choose", "conclude"}
 # Words that settle an open question: "will not", "ruled out", "dropped the plan".
@@ -244,7 +245,7 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
     for i, w in enumerate(low):
         base = lemma(w)
         firm = w in _NEG_FIRM or w.endswith("n't")
-        verb = base in _NEG_VERBS
+        verb = base in _NEG_VERBS or (w == "against" and i > 0 and low[i - 1] in ("are", "is", "were", "was", "be"))
         ruled_out = base == "rule" and i + 1 < len(low) and low[i + 1] == "out"
         if not (firm or verb or ruled_out):
             continue
@@ -273,6 +274,11 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
             if x in _SCOPE_SKIP or x in STOPWORDS or x in _NEG_FIRM or words[j][:1].isupper() and j > 0:
                 continue
             clause_scope.append(key_of(x))
+        if clause_scope and set(clause_scope) <= _LIGHT_PREDICATES:
+            # "the meeting … will not go ahead": what is denied is the subject
+            subject = [key_of(x) for x in low[max(0, i - 12):i] if x not in STOPWORDS and x not in _SCOPE_SKIP
+                       and x not in (",", ";", ":") and not (x in _NEG_FIRM or x.endswith("n't"))]
+            clause_scope = subject[-6:] + clause_scope
         if clause_scope and clause_scope[0] in UNDECIDED:
             continue  # "has not decided whether to send": still open, see _hedges
         if not clause_scope or (len(clause_scope) <= 2 and any(k in NON_ANSWER for k in clause_scope)):

@@ -29,6 +29,7 @@ KINDS = ("update", "conflict", "support", "review")
 FIGURE_SIM = 0.15      # two claims with figures: the least overlap worth comparing them
 STANCE_SIM = 0.34      # same proposition: needed before a polarity flip means anything
 SUPPORT_SIM = 0.40     # a restatement
+UNNAMED_SIM = 0.25     # a seed claim naming no party must match this well as a whole
 ALERT_CONFIDENCE = 0.6  # below this an update/conflict becomes "review"
 
 COMMITMENT = {"decide", "agree", "approve", "begin", "start", "sign", "announce", "launch",
@@ -350,8 +351,8 @@ _REVISION_VERBS = {"revise", "raise", "rise", "increase", "grow", "climb", "jump
 
 
 def _revised_up_or_down(claim: Claim) -> bool:
-    """An explicit revision verb: 'revising its figure upward', 'the estimate rose'."""
-    return any(key_of(w) in _REVISION_VERBS for w in re.findall(r"[A-Za-z]+", claim.text))
+    """An explicit revision verb anywhere in the sentence: '…, revising its figure upward'."""
+    return any(key_of(w) in _REVISION_VERBS for w in re.findall(r"[A-Za-z]+", claim.sentence or claim.text))
 
 
 def _revised(claim: Claim) -> bool:
@@ -535,19 +536,29 @@ def _past_tense(word: str) -> bool:
     return word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)
 
 
+def _names(text: str) -> set[str]:
+    """Capitalised words inside a sentence: the people and bodies it names."""
+    return {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]{2,}", text) if w.lower() not in STOPWORDS}
+
+
 def _decides(claim: Claim) -> bool:
     words = {w.lower() for w in re.findall(r"[A-Za-z']+", claim.text)}
     lemmas = {key_of(w) for w in words}
     return bool((words | lemmas) & DECISION_WORDS)
 
 
-def compare_stance(seed: Claim, new: Claim, settled: bool = False) -> tuple[str, str] | None:
+def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: float = 1.0) -> tuple[str, str] | None:
     """Relation from stance alone: asserted / possible / denied."""
     s, n = seed.stance, new.stance
     if s == n:
         return ("support", f"both {s}")
-    # a contradiction needs the new claim's own party to be one the seed claim is about
-    mutual = bool(new.entities) and new.entities[0] in seed.entities
+    # a contradiction needs the new claim's own party to be one the seed claim is about;
+    # a seed claim that names no country must share two other names ("Yoon", "Trump")
+    # or be matched by the new sentence as a whole, not just by its denial's words
+    if seed.entities:
+        mutual = bool(new.entities) and new.entities[0] in seed.entities
+    else:
+        mutual = len(_names(seed.text) & _names(new.text)) >= 2 or overlap >= UNNAMED_SIM
     if n == "denied" and s == "asserted":
         if mutual and _scope_hits(new, seed, within=seed.keys):
             return ("conflict", "seed asserted, new denied")
@@ -616,7 +627,8 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
-    stance = compare_stance(seed, new, settled=id(seed) in index.settled)
+    stance = compare_stance(seed, new, settled=id(seed) in index.settled,
+                            overlap=index.similarity(seed, new, context=0.0))
     if stance is None:
         return None
     kind, how = stance

@@ -191,6 +191,8 @@ def _unit_before(text: str, start: int) -> str | None:
     m = found[-1] if found else None
     if m:
         head = m.group(1).split()[-1]
+        if re.fullmatch(APPROX + "|" + LOWER + "|" + UPPER, head.lower()) or head.lower() in SMALL:
+            return None  # "the estimate of about 10,000": no counted noun named
         lem = lemma(head)
         return _UNIT_OF.get(lem, lem)
     return None
@@ -239,12 +241,15 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     clause_lemmas = {lemma(w) for w in left_words} | set(left_words)
     bare_left = re.sub(r"\b(?:" + APPROX + "|" + LOWER + "|" + UPPER + r")\s*$", "", left.lower().rstrip()).rstrip()
     change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)$", bare_left))) \
-        or bool({"now", "latest"} & set(near_left))
+        or bool({"now", "latest"} & set(near_left)) or "now" in right_words[:5]
     delta = bool(set(right_words[:2]) & DELTA_WORDS) \
         or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))
     sentence_words = {w.lower() for w, _, _ in _words(text)}
     superlative = bool(sentence_words & SUPERLATIVE) or is_record(text)
-    roles = sorted({_ROLE_OF[x] for w in near_left[-3:] + near_right for x in (w, lemma(w)) if x in _ROLE_OF})
+    roles = {_ROLE_OF[x] for w in near_left[-3:] + near_right for x in (w, lemma(w)) if x in _ROLE_OF}
+    if re.search(r"\b(?:are|is|were|was|be)\s+(?:\w+\s+)?against\b", right.lower()):
+        roles.add("oppose")  # "66 percent were against sending arms"
+    roles = sorted(roles)
     return change, delta, superlative, roles
 
 
@@ -260,6 +265,15 @@ def _is_event(text: str, start: int, end: int) -> bool:
     right = re.split(r"[;:()—–]|,\s", text[end:])[0]
     words = [w.lower() for w, _, _ in _words(left + " " + right) if w[0].isalpha()]
     return any(w in EVENT_WORDS or lemma(w) in EVENT_WORDS for w in words)
+
+
+_FRACTION = re.compile(
+    r"\b(more than |over |nearly |almost |about |roughly )?(one|two|three|four|five|six|seven|eight|nine)"
+    r" (?:in|out of) (two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+
+
+def _word_value(word: str) -> int:
+    return SMALL.get(word.lower(), 0)
 
 
 def _is_designation(text: str, start: int, end: int) -> bool:
@@ -317,6 +331,20 @@ def extract(text: str) -> list[Figure]:
                               qualifier=word, delta=delta, change=change, superlative=superlative,
                               roles=roles, event=_is_event(text, start, end)))
         spans.append((start, end))
+
+    for m in _FRACTION.finditer(text):
+        n, d = (_word_value(m.group(i)) for i in (2, 3))
+        if n and d and n < d:
+            kind, word = _qualifier(text[:m.start()])
+            word = (m.group(1) or "").strip().lower() or word
+            value = round(100 * n / d, 1)
+            more = word in ("more than", "over")
+            lo, hi = (value, min(100.0, value * 1.15)) if more else (value * 0.95, value * 1.05)
+            figures.append(Figure(value=value, low=lo, high=hi, unit="percent", raw=m.group(0).strip(),
+                                  start=m.start(), end=m.end(), qualifier=word,
+                                  roles=_context_flags(text, m.start(), m.end())[3],
+                                  event=False))
+            spans.append((m.start(), m.end()))
 
     for lo, hi, s, e, raw in _vague(text):
         kind, word = _qualifier(text[:s])

