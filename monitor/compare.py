@@ -106,27 +106,36 @@ class SeedIndex:
     def _settled_possibilities(self) -> set[int]:
         """Seed claims that call something possible which another seed claim reports
         as fact ("troops could soon join" beside "troops are fighting"): the baseline
-        already holds the outcome, so a later report of it is not news."""
-        settled = set()
+        already holds the outcome, so a later report of it is not news. Claims worded
+        alike are decided once."""
+        settled: set[int] = set()
+        decided: dict[tuple, bool] = {}
         for sc in self.claims:
             claim = sc.claim
             if claim.stance != "possible" or not claim.hedge_heads:
                 continue
-            heads = set(claim.hedge_heads)
-            for other in self.candidates(claim, limit=8):
-                o = other.claim
-                if o is claim or o.stance != "asserted" or not _same_parties(claim, o):
-                    continue
-                shared = {k for k in set(claim.keys) & set(o.keys) if not k.startswith("@")}
-                if len(shared) < 2 or not shared & heads:
-                    continue
-                doer, other_doer = _agent(claim.text, list(heads)), _agent(o.text, list(heads))
-                if doer and other_doer and doer != other_doer:
-                    continue  # Russia supplying North Korea is not North Korea supplying Russia
-                if len(shared & heads) >= 2 or self.similarity(claim, o, context=0.0) >= 0.5:
-                    settled.add(id(claim))
-                    break
+            signature = (tuple(claim.keys), tuple(claim.hedge_heads), tuple(claim.entities))
+            if signature not in decided:
+                decided[signature] = self._is_settled(claim)
+            if decided[signature]:
+                settled.add(id(claim))
         return settled
+
+    def _is_settled(self, claim: Claim) -> bool:
+        heads = set(claim.hedge_heads)
+        for other in self.candidates(claim, limit=8):
+            o = other.claim
+            if o is claim or o.stance != "asserted" or not _same_parties(claim, o):
+                continue
+            shared = {k for k in set(claim.keys) & set(o.keys) if not k.startswith("@")}
+            if len(shared) < 2 or not shared & heads:
+                continue
+            doer, other_doer = _agent(claim.text, list(heads)), _agent(o.text, list(heads))
+            if doer and other_doer and doer != other_doer:
+                continue  # Russia supplying North Korea is not North Korea supplying Russia
+            if len(shared & heads) >= 2 or self.similarity(claim, o, context=0.0) >= 0.5:
+                return True
+        return False
 
     def weight(self, key: str) -> float:
         return self.idf.get(key, self.default_idf)
