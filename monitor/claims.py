@@ -278,7 +278,7 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
             # "the meeting … will not go ahead": what is denied is the subject
             subject = [key_of(x) for x in low[max(0, i - 12):i] if x not in STOPWORDS and x not in _SCOPE_SKIP
                        and x not in (",", ";", ":") and not (x in _NEG_FIRM or x.endswith("n't"))]
-            clause_scope = subject[-6:] + clause_scope
+            clause_scope = subject[-12:] + clause_scope
         if clause_scope and clause_scope[0] in UNDECIDED:
             continue  # "has not decided whether to send": still open, see _hedges
         if not clause_scope or (len(clause_scope) <= 2 and any(k in NON_ANSWER for k in clause_scope)):

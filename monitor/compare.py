@@ -30,6 +30,7 @@ FIGURE_SIM = 0.15      # two claims with figures: the least overlap worth compar
 STANCE_SIM = 0.34      # same proposition: needed before a polarity flip means anything
 SUPPORT_SIM = 0.40     # a restatement
 UNNAMED_SIM = 0.25     # a seed claim naming no party must match this well as a whole
+CALLED_OFF_SIM = 0.15  # "the planned Yoon–Trump meeting will not take place": see _calls_off
 ALERT_CONFIDENCE = 0.6  # below this an update/conflict becomes "review"
 
 COMMITMENT = {"decide", "agree", "approve", "begin", "start", "sign", "announce", "launch",
@@ -406,7 +407,8 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
 
 # Words that sit in a denial's scope without being what is denied: "no *military* units
 # on the *territory* of Russia" denies the units.
-_SCOPE_FILLER = {"military", "territory", "soil", "region", "area", "single", "currently", "active"}
+_SCOPE_FILLER = {"military", "territory", "soil", "region", "area", "single", "currently", "active", "between",
+                 "go", "ahead", "take", "place", "happen", "proceed", "occur"}
 
 
 def _restates(short: Claim, long: Claim) -> bool:
@@ -448,7 +450,7 @@ def _realises(seed: Claim, new: Claim) -> str:
             continue
         before = keys[max(0, i - 3):i]
         completed = (set(before) & COMMITMENT or _past_tense(words[i]) or _took_place(words, i)
-                     or any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in words[max(0, i - 8):i]))
+                     or any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in words[:i]))
         if not completed:
             continue
         near = set(_near_entities(new.text, [k], 8)) | set(_near_entities(new.text, [k], 8, names=False))
@@ -545,6 +547,15 @@ def _past_tense(word: str) -> bool:
     return word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)
 
 
+def _calls_off(seed: Claim, new: Claim) -> bool:
+    """A plan the seed called possible, called off in other words: the denial names
+    the plan itself and two of the seed's people, and says so firmly ("will not")."""
+    if seed.stance != "possible" or new.stance != "denied" or not _decides(new):
+        return False
+    scope = {k for k in new.negation_scope if not k.startswith("@")}
+    return len(scope & set(seed.keys)) >= 3 and len(_names(seed.text) & _names(new.text)) >= 2
+
+
 def _names(text: str) -> set[str]:
     """Capitalised words inside a sentence: the people and bodies it names."""
     return {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]{2,}", text) if w.lower() not in STOPWORDS}
@@ -632,7 +643,10 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     sim = index.similarity(seed, new, context=0.0)
     if cover >= 0.5:
         sim = max(sim, 0.7 * cover)
-    if sim < STANCE_SIM or not _same_parties(seed, new) or not _substantial(new):
+    if not _same_parties(seed, new) or not _substantial(new):
+        return None
+    called_off = sim < STANCE_SIM and sim >= CALLED_OFF_SIM and _calls_off(seed, new)
+    if sim < STANCE_SIM and not called_off:
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
@@ -643,7 +657,7 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     kind, how = stance
     if kind == "support" and sim < SUPPORT_SIM:
         return None
-    confidence = min(1.0, 0.3 + sim)
+    confidence = min(1.0, 0.3 + sim) if not called_off else ALERT_CONFIDENCE + 0.05
     return Decision(kind=kind, seed_claim=sc, claim=new, rule=f"stance-{kind}",
                     confidence=confidence, similarity=sim, old_value=seed.stance,
                     new_value=new.stance, why=f"{how}; overlap {sim:.2f}")
@@ -652,7 +666,7 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
 def _substantial(claim: Claim) -> bool:
     """Enough content to stand alone: "They often met with the president." is not."""
     words = {k for k in claim.keys if not k.startswith("@")}
-    parties = set(claim.entities)
+    parties = set(claim.entities) or (_names(claim.text) if len(_names(claim.text)) >= 2 else set())
     return bool(parties) and (len(words) >= 2 or (len(words) == 1 and len(parties) >= 2))
 
 

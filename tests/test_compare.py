@@ -204,3 +204,15 @@ def test_not_decided_leaves_the_question_open(index):
 
 def test_sending_something_else_does_not_realise_a_possible_arms_supply(index):
     assert alerts(index, "South Korea has sent 50 million dollars in humanitarian aid to Ukraine.") == {}
+
+
+def test_a_visit_reported_in_other_words_realises_the_likely_visit(index):
+    text = "Kim Jong Un arrived in Moscow on Saturday for talks, his first trip to Russia in years, the Kremlin said."
+    assert alerts(index, text).get("s7") == "update"
+
+
+def test_a_plan_called_off_in_other_words_is_a_conflict():
+    seeds = ["President Yoon and Trump agreed to meet in the near future, with Yoon hoping for a potential meeting."]
+    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c) for t in seeds for c in claims.extract(t)])
+    text = "The planned meeting between President Yoon and Donald Trump will not take place, officials said."
+    assert alerts(idx, text) == {"s0": "conflict"}
