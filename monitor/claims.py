@@ -365,6 +365,12 @@ _ATTR_BEFORE = re.compile(
 _ACCORDING = re.compile(r",?\s*according to (?:the |a |an )?([A-Z][\w'’.\- ]{1,60}?)(?=[,.;]|$)")
 
 
+_ADVERBIAL_STARTS = {"on", "in", "at", "to", "late", "early", "last", "this", "earlier", "later", "reporters",
+                     "lawmakers", "journalists", "during", "after", "before", "via", "through", "from", "by",
+                     "yesterday", "today", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday",
+                     "sunday", "overnight", "told", "the", "a", "an", "its", "his", "her", "their"}
+
+
 def _attribution(text: str) -> tuple[str, str, tuple[int, int] | None]:
     """Who says it, with which verb, and the span of the attribution phrase.
 
@@ -380,7 +386,13 @@ def _attribution(text: str) -> tuple[str, str, tuple[int, int] | None]:
         return m.group(2).strip(), m.group(1), (m.start() + 1, m.end())
     m = _ATTR_AFTER.search(text)
     if m and m.start() > 0:
-        return m.group(1).strip(), m.group(2), (m.start() + 1, m.end())
+        tail = text[m.start(2):m.end()]
+        verb_end = m.start(2) + len(m.group(2))
+        rest = tail[len(m.group(2)):].split()
+        # ", the ministry said on Tuesday" ends the clause; ", Zelenskyy said he planned to …"
+        # goes on with what was said, which stays part of the claim
+        trailing = len(rest) <= 7 and (not rest or rest[0].lower() in _ADVERBIAL_STARTS)
+        return m.group(1).strip(), m.group(2), (m.start() + 1, m.end() if trailing else verb_end)
     m = _ATTR_BEFORE.search(text)
     # "Sixty percent of respondents say …" is the poll's finding, not a source
     counted = m is not None and (re.search(r"\d|percent|%", m.group(1), re.I) is not None
@@ -489,7 +501,8 @@ def _owner(content: str, fig: figures_mod.Figure, previous: figures_mod.Figure |
             return named[0]
     modifier = []
     for i, word in enumerate(words[:4]):
-        if fig.unit and (lemma(word.strip(",.;")) == fig.unit or word.lower().startswith(fig.unit)):
+        bare = word.strip(",.;").lower()
+        if fig.unit and (figures_mod.unit_of(bare) == fig.unit or bare.startswith(fig.unit)):
             named = gaz.entities(" ".join(modifier))
             if named:
                 return named[0]

@@ -87,6 +87,12 @@ ROLE_GROUPS = {
 }
 _ROLE_OF = {w: g for g, words in ROLE_GROUPS.items() for w in words}
 
+
+def unit_of(word: str) -> str:
+    """The measure a noun counts: "soldiers" and "men" → "troop"."""
+    lem = lemma(word)
+    return _UNIT_OF.get(lem, _UNIT_OF.get(word, lem))
+
 _NUMBER = re.compile(r"(?<![\w.])(\$)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%)?(?![\w])")
 _WORDNUM = re.compile(
     r"\b((?:" + "|".join(SMALL) + r")(?:[- ](?:" + "|".join(k for k in SMALL if SMALL[k] < 10) + r"))?)\b",

@@ -52,3 +52,13 @@ def test_relative_dates_resolve_against_publication():
 
 def test_headlines_and_captions_are_not_claims():
     assert claims.extract("Russia fires record 479 drones at Ukraine in overnight barrage") == []
+
+
+def test_what_a_speaker_goes_on_to_say_stays_in_the_claim():
+    c = one("During a meeting in October, Ukraine's president said he planned to present a request to Seoul for arms.")
+    assert "request" in c.keys and "South Korea" in c.entities
+
+
+def test_a_trailing_attribution_is_left_out():
+    c = one("North Korea has troops in Russia, the ministry said on Tuesday in a statement.")
+    assert "ministry" not in c.keys and c.speech_verb == "said"

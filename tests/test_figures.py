@@ -60,3 +60,10 @@ def test_years_and_dates_are_not_figures():
 
 def test_a_count_that_looks_like_a_year_is_still_a_count():
     assert only("Russia sent 2000 troops to the border.").value == 2000
+
+
+def test_whose_people_are_counted_is_read_from_the_noun_phrase():
+    from monitor import claims
+
+    (c,) = claims.extract("A group of about 18 mostly South African men went to Russia as recruits.")
+    assert c.figures[0].owner == "South Africa"
