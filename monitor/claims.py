@@ -39,7 +39,6 @@ SYNONYMS = {
     "drone": {"drone", "uav"},
 }
 _SYN = {w: k for k, words in SYNONYMS.items() for w in words}
-SYNONYM_WORDS = frozenset(_SYN)
 _SPELLING = {"defence": "defense", "defences": "defenses", "offence": "offense", "licence": "license",
              "programme": "program", "programmes": "programs", "armour": "armor", "armoured": "armored",
              "labour": "labor", "centre": "center", "kilometre": "kilometer", "kilometres": "kilometers"}

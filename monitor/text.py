@@ -92,18 +92,5 @@ def lemma(word: str) -> str:
     return lem
 
 
-def content_lemmas(text: str) -> list[str]:
-    """Lemmas of the words that carry meaning (no stopwords, no bare numbers)."""
-    out = []
-    for tok in tokens(text):
-        if tok[0].isdigit():
-            continue
-        lem = lemma(tok)
-        if lem in STOPWORDS or len(lem) < 2:
-            continue
-        out.append(lem)
-    return out
-
-
 def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
