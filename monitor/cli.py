@@ -292,6 +292,8 @@ def eval_(ctx: Context, specs: tuple[Path, ...]) -> None:
     """Replay labelled specs and print precision, recall and the wrong or missed alerts."""
     from monitor import evaluate
 
+    if not ctx.verbose:
+        logging.getLogger("monitor").setLevel(logging.WARNING)  # the scores, not every feed's log line
     cfg = ctx.cfg
     worst_p, worst_r = 1.0, 1.0
     for spec in specs:
