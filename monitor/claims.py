@@ -143,12 +143,6 @@ class Claim:
         data["stance"] = self.stance
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict) -> Claim:
-        data = dict(data)
-        data.pop("stance", None)
-        data["figures"] = [figures_mod.Figure.from_dict(f) for f in data.get("figures", [])]
-        return cls(**data)
 
 
 def key_of(word: str) -> str:
@@ -167,7 +161,7 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
         pieces.append(text[pos:start])
         pieces.append(" ")
         pos = end
-        key = "@" + canon.lower().replace(" ", "_")
+        key = entities_mod.key_for(canon)
         keys.append(key)
         if canon not in ents:
             ents.append(canon)
@@ -238,7 +232,7 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
     for start, end, canon in spans:
         inside = [j for j, m in enumerate(matches) if m.start() >= start and m.end() <= end]
         for k, j in enumerate(inside):
-            names[j] = "@" + canon.lower().replace(" ", "_") if k == 0 else ""
+            names[j] = entities_mod.key_for(canon) if k == 0 else ""
     scope: list[str] = []
     negated = False
     for i, w in enumerate(low):

@@ -23,7 +23,6 @@ from monitor.figures import Figure
 from monitor.text import STOPWORDS
 
 ALERT_KINDS = ("update", "conflict")
-KINDS = ("update", "conflict", "support", "review")
 
 # Thresholds on the weighted key overlap (0..1) between a new claim and a seed claim.
 FIGURE_SIM = 0.15      # two claims with figures: the least overlap worth comparing them
@@ -82,7 +81,6 @@ class SeedIndex:
             df.update(set(sc.claim.keys) | set(sc.claim.context_keys))
         n = max(1, len(seed_claims))
         self.df = df
-        self.n = n
         self.idf = {k: math.log((n + 1) / (c + 0.5)) + 1.0 for k, c in df.items()}
         self.default_idf = math.log((n + 1) / 0.5) + 1.0
         self._seed_weights: dict[int, tuple[dict[str, float], dict[str, float], float]] = {}
@@ -255,7 +253,7 @@ def _entity_names() -> dict[str, str]:
     """Entity key ("north_korea") → canonical name ("North Korea")."""
     from monitor import entities as entities_mod
 
-    return {n.lower().replace(" ", "_"): n for n in set(entities_mod.load().forms.values())}
+    return {entities_mod.key_for(n)[1:]: n for n in set(entities_mod.load().forms.values())}
 
 
 def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
@@ -388,7 +386,7 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
     least half of them (two at least, when there are two), with two words shared
     in all counting the parties named in the scope.
     """
-    scope = [_scope_key(k) for k in negated_claim.negation_scope if len(k) > 2]
+    scope = [k for k in negated_claim.negation_scope if len(k) > 2]
     if within is not None:
         other_keys = set(within)
     else:
@@ -415,16 +413,6 @@ def _restates(short: Claim, long: Claim) -> bool:
     """Does `long` name nearly everything `short` says ("has troops in Russia")?"""
     keys = set(short.keys)
     return bool(keys) and len(keys & set(long.keys)) / len(keys) >= 0.75
-
-
-def _scope_key(key: str) -> str:
-    """Scope words keep names as '@Name'; map them to entity keys when they are entities."""
-    if not key.startswith("@") or key[1:] == key[1:].lower():
-        return key
-    from monitor import entities as entities_mod
-
-    canon = entities_mod.load().canonical(key[1:])
-    return "@" + canon.lower().replace(" ", "_") if canon else key[1:].lower()
 
 
 def _realises(seed: Claim, new: Claim) -> str:

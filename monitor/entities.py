@@ -42,6 +42,11 @@ _IRREGULAR_PLURAL = {"Chinese", "Japanese", "Vietnamese", "Swiss", "Dutch", "Fre
                      "Irish", "English", "Welsh", "Scottish", "Portuguese", "Taiwanese"}
 
 
+def key_for(canonical: str) -> str:
+    """The matching key of an entity: "North Korea" → "@north_korea"."""
+    return "@" + canonical.lower().replace(" ", "_")
+
+
 class AliasFileError(Exception):
     """The aliases file could not be read."""
 

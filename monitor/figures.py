@@ -119,7 +119,6 @@ class Figure:
     change: bool = False         # "rose to", "tripled to", "latest": a revised figure
     superlative: bool = False    # "record", "largest": a record, comparable only with records
     roles: list[str] = field(default_factory=list)
-    year: bool = False
     entities: list[str] = field(default_factory=list)  # parties named around the figure
     owner: str = ""              # the party whose things are counted: "10,000 *North Korean* troops"
     event: bool = False          # counts one event ("launched overnight", "targeting 17 regions")
@@ -134,10 +133,6 @@ class Figure:
         data["roles"] = list(self.roles)
         data["entities"] = list(self.entities)
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Figure:
-        return cls(**data)
 
     def describe(self) -> str:
         """For people: "about 10,000 troops (9,000–11,000)", "82%", "+3,000 troops"."""
