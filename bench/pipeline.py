@@ -568,7 +568,8 @@ def cycle(cfg: Any, db: Any, fetcher: Any, profile: Path | None = None) -> dict[
             "pages": count("select count(*) from articles where source = 'page'"),
             "items": count("select count(*) from items"),
             "relevant": count("select count(*) from items where state != 'skipped'"),
-            "failed_feeds": result.failed, "findings": result.findings, "alerts": result.alerts}
+            "failed_feeds": result.failed, "findings": count("select count(*) from findings"),
+            "alerts": result.alerts}
 
 
 # ---------------------------------------------------------------- measurements

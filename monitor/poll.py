@@ -50,7 +50,6 @@ class CycleResult:
     run_id: str
     feeds: list[FeedOutcome] = field(default_factory=list)
     articles: int = 0
-    findings: int = 0
     alerts: int = 0
     network_down: bool = False
 
@@ -380,7 +379,6 @@ def run_cycle(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
                  f" error={outcome.error!r}" if outcome.error else "")
     result.network_down = _network_down(result.feeds)
     _note_network(db, result)
-    result.findings = db.execute("select count(*) from findings").fetchone()[0]
     result.alerts = sum(f.alerts for f in result.feeds)
     status = "network-down" if result.network_down else ("partial" if result.failed else "ok")
     note = "all feeds unreachable: network down" if result.network_down else None
