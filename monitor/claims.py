@@ -145,6 +145,7 @@ class Claim:
 
 
 
+@lru_cache(maxsize=100_000)
 def key_of(word: str) -> str:
     lem = lemma(word)
     return _SYN.get(lem, _SYN.get(word.lower(), lem))

@@ -191,19 +191,32 @@ class SeedIndex:
 
     def coverage(self, seed: Claim, new: Claim) -> float:
         """How much of the seed claim's own wording the new claim repeats (0..1)."""
-        own, _, total = self._seed(seed)
-        b, _ = self._new(new)
-        return sum(w for k, w in own.items() if k in b) / total if total else 0.0
+        return self.overlaps(seed, new)[2]
 
     def similarity(self, seed: Claim, new: Claim, context: float = 0.5) -> float:
         """Weighted Dice overlap; the seed's previous sentence counts at half weight
         (`context` 0.5) or not at all (0)."""
+        with_context, own, _ = self.overlaps(seed, new)
+        return with_context if context else own
+
+    def overlaps(self, seed: Claim, new: Claim) -> tuple[float, float, float]:
+        """Similarity with context, similarity without, and coverage, in one pass:
+        decide needs all three for every candidate, and this is its inner loop."""
         own, with_context, total = self._seed(seed)
-        a = with_context if context else own
         b, b_total = self._new(new)
-        shared = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
+        shared_own = covered = shared_context = 0.0
+        for k in with_context.keys() & b.keys():
+            wb = b[k]
+            wa = with_context[k]
+            shared_context += wa if wa < wb else wb
+            wo = own.get(k)
+            if wo is not None:
+                covered += wo
+                shared_own += wo if wo < wb else wb
         denom = total + b_total
-        return 2 * shared / denom if denom else 0.0
+        if not denom:
+            return 0.0, 0.0, 0.0
+        return 2 * shared_context / denom, 2 * shared_own / denom, covered / total if total else 0.0
 
 
 def _fts_token(key: str) -> str:
@@ -606,10 +619,16 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     """The relation of a new claim to one seed claim (or, with `table`, to the group of
     seed claims worded like it), with the rule that fired."""
     seed = sc.claim
-    sim = index.similarity(seed, new)
-    cover = index.coverage(seed, new)
+    sim, sim_own, cover = index.overlaps(seed, new)
+    # the stance rules below need this much overlap; most candidates fall short, and
+    # leaving here spares them the party and figure checks
+    stance_sim = max(sim_own, 0.7 * cover) if cover >= 0.5 else sim_own
+    figures_possible = bool(seed.figures and new.figures and sim >= FIGURE_SIM)
+    if not figures_possible and (stance_sim < CALLED_OFF_SIM
+                                 or (stance_sim < STANCE_SIM and seed.stance != "possible")):
+        return None
     fig = None
-    if seed.figures and new.figures and sim >= FIGURE_SIM:
+    if figures_possible:
         if table is None:
             found = compare_figures(index, seed, new)
             fig = (found[0], sc, found[1], found[2]) if found else None
@@ -628,9 +647,7 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
                         details={"unit": fs.unit, "figure": new.figures.index(fn),
                                  "distance": abs(math.log(max(fn.value, 1e-9) / max(fs.value, 1e-9)))})
     # stance needs the sentence itself to match: either overall, or by repeating a short seed claim
-    sim = index.similarity(seed, new, context=0.0)
-    if cover >= 0.5:
-        sim = max(sim, 0.7 * cover)
+    sim = stance_sim
     if not _same_parties(seed, new) or not _substantial(new):
         return None
     called_off = sim < STANCE_SIM and sim >= CALLED_OFF_SIM and _calls_off(seed, new)
@@ -638,8 +655,7 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
         return None
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
-    stance = compare_stance(seed, new, settled=id(seed) in index.settled,
-                            overlap=index.similarity(seed, new, context=0.0))
+    stance = compare_stance(seed, new, settled=id(seed) in index.settled, overlap=sim_own)
     if stance is None:
         return None
     kind, how = stance

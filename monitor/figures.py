@@ -199,10 +199,14 @@ def _unit_before(text: str, start: int) -> str | None:
     return None
 
 
+_QUALIFIERS = [(kind, re.compile(r"\b(" + pattern + r")\s*$"))
+               for kind, pattern in (("approx", APPROX), ("lower", LOWER), ("upper", UPPER))]
+
+
 def _qualifier(before: str) -> tuple[str, str]:
     tail = before[-40:].lower()
-    for kind, pattern in (("approx", APPROX), ("lower", LOWER), ("upper", UPPER)):
-        m = re.search(r"\b(" + pattern + r")\s*$", tail)
+    for kind, pattern in _QUALIFIERS:
+        m = pattern.search(tail)
         if m:
             return kind, m.group(1)
     return "", ""
@@ -220,15 +224,25 @@ def _range(value: float, kind: str, word: str) -> tuple[float, float]:
     return value, value
 
 
+_VAGUE = [(re.compile(r"\b" + pattern + r"\b", re.I), lo, hi) for pattern, lo, hi in VAGUE]
+_VAGUE_HINT = re.compile(r"hundred|thousand|million|dozen", re.I)   # in every VAGUE pattern
+
+
 def _vague(text: str) -> list[tuple[float, float, int, int, str]]:
-    found, taken = [], []
-    for pattern, lo, hi in VAGUE:
-        for m in re.finditer(r"\b" + pattern + r"\b", text, re.I):
+    found: list[tuple[float, float, int, int, str]] = []
+    if not _VAGUE_HINT.search(text):
+        return found
+    taken: list[tuple[int, int]] = []
+    for pattern, lo, hi in _VAGUE:
+        for m in pattern.finditer(text):
             if any(m.start() < e and m.end() > s for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
             found.append((lo, hi, m.start(), m.end(), m.group(0)))
     return found
+
+
+_QUALIFIER_END = re.compile(r"\b(?:" + APPROX + "|" + LOWER + "|" + UPPER + r")\s*$")
 
 
 def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, list[str]]:
@@ -240,7 +254,7 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     near_left = left_words[-6:]
     near_right = right_words[:6]
     clause_lemmas = {lemma(w) for w in left_words} | set(left_words)
-    bare_left = re.sub(r"\b(?:" + APPROX + "|" + LOWER + "|" + UPPER + r")\s*$", "", left.lower().rstrip()).rstrip()
+    bare_left = _QUALIFIER_END.sub("", left.lower().rstrip()).rstrip()
     change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)$", bare_left))) \
         or bool({"now", "latest"} & set(near_left)) or "now" in right_words[:5]
     delta = bool(set(right_words[:2]) & DELTA_WORDS) \
