@@ -67,6 +67,8 @@ class Config:
     retention_days: int = 90
     stale_feed_hours: float = 48.0
     health_max_age_minutes: float = 0.0  # 0: three poll intervals
+    workers: int = 0                     # analysis processes; 0 analyses in the main one
+    analysis_timeout: float = 120.0      # seconds one page's analysis may take (workers > 0)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
     source: Path | None = None
@@ -183,6 +185,10 @@ def _validate(cfg: Config) -> None:
         ZoneInfo(cfg.timezone)
     except Exception as exc:
         raise ConfigError(f"timezone: unknown time zone {cfg.timezone!r}") from exc
+    if cfg.analysis_timeout <= 0:
+        raise ConfigError("analysis_timeout: must be greater than 0")
+    if cfg.workers > 64:
+        raise ConfigError(f"workers: at most 64 analysis processes, got {cfg.workers}")
     if cfg.fetch.timeout <= 0:
         raise ConfigError("fetch.timeout: must be greater than 0")
     if cfg.fetch.max_bytes < 1024:

@@ -33,7 +33,7 @@ class Page:
     error: str = ""        # why the page itself was not used
 
 
-def extract(content: bytes, url: str) -> tuple[str, str, str]:
+def extract(content: bytes, url: str, metadata: bool = True) -> tuple[str, str, str]:
     """Main text, title and date of an HTML page ('' when nothing usable).
 
     No `deduplicate`: trafilatura keeps its duplicate cache for the whole process,
@@ -42,7 +42,7 @@ def extract(content: bytes, url: str) -> tuple[str, str, str]:
     """
     try:
         # one parse for text and metadata (extract + extract_metadata parse twice)
-        doc = trafilatura.bare_extraction(content, url=url, with_metadata=True, include_comments=False,
+        doc = trafilatura.bare_extraction(content, url=url, with_metadata=metadata, include_comments=False,
                                           include_tables=False, favor_precision=True, deduplicate=False)
     except Exception as exc:  # noqa: BLE001 - the extractor must never stop a poll
         log.warning("extraction failed for %s: %s", url, exc)
@@ -74,23 +74,51 @@ def unusable(resp: Response, max_bytes: int) -> str:
     return f"not HTML ({resp.content_type or 'no content type'})"
 
 
-def fetch(fetcher: Fetcher, url: str, summary: str) -> Page:
-    """The article text; on any failure the feed's summary, with the reason kept."""
-    error = ""
+@dataclass
+class Download:
+    """What fetching an item's link gave: HTML to extract, or why there is none.
+
+    Fetching stays in the worker's main process (politeness, conditional GET and
+    replay all live there); extraction may run in an analysis process, so this
+    carries only bytes and strings.
+    """
+
+    url: str
+    content: bytes = b""
+    final_url: str = ""
+    error: str = ""
+
+
+def download(fetcher: Fetcher, url: str) -> Download:
+    """The page's HTML, or the reason it cannot be used."""
     if not url:
-        error = "item has no link"
-    else:
-        try:
-            resp = fetcher.get(url, accept=PAGE_ACCEPT)
-        except FetchError as exc:
-            error = str(exc)
-        else:
-            error = unusable(resp, fetcher.settings.max_bytes)
-            if not error:
-                text, title, date = extract(resp.content, resp.url)
-                if text.strip():
-                    return Page(url=url, text=text, source="page", title=title, date=date)
-                error = "no article text found"
+        return Download(url=url, error="item has no link")
+    try:
+        resp = fetcher.get(url, accept=PAGE_ACCEPT)
+    except FetchError as exc:
+        return Download(url=url, error=str(exc))
+    error = unusable(resp, fetcher.settings.max_bytes)
     if error:
-        log.info("page %s: %s; using the feed summary", url, error)
-    return Page(url=url, text=summary, source="summary", error=error[:MAX_ERROR])
+        return Download(url=url, error=error)
+    return Download(url=url, content=resp.content, final_url=resp.url)
+
+
+def read(got: Download, summary: str, metadata: bool = True) -> Page:
+    """The article text; on any failure the feed's summary, with the reason kept.
+
+    `metadata` False skips the page's title and date, which are only a fallback
+    for feed items that lack their own.
+    """
+    error = got.error
+    if not error:
+        text, title, date = extract(got.content, got.final_url or got.url, metadata)
+        if text.strip():
+            return Page(url=got.url, text=text, source="page", title=title, date=date)
+        error = "no article text found"
+    log.info("page %s: %s; using the feed summary", got.url, error)
+    return Page(url=got.url, text=summary, source="summary", error=error[:MAX_ERROR])
+
+
+def fetch(fetcher: Fetcher, url: str, summary: str) -> Page:
+    """Download and read in one step, for callers that need no analysis process."""
+    return read(download(fetcher, url), summary)

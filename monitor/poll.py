@@ -13,13 +13,14 @@ import email.utils
 import logging
 import threading
 import time
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from monitor import claims as claims_mod
-from monitor import compare, feeds, pages
+from monitor import analysis, feeds, pages
 from monitor import entities as entities_mod
 from monitor import seeds as seeds_mod
 from monitor import story as story_mod
@@ -146,7 +147,7 @@ def _changed(row: dict, update: dict) -> dict:
 
 def poll_feed(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story,
               feed: Feed, run_id: str, stop: threading.Event | None = None,
-              now: datetime | None = None) -> FeedOutcome:
+              now: datetime | None = None, analyser: analysis.Analyser | None = None) -> FeedOutcome:
     """Fetch one feed, store its new entries, then finish its pending items.
 
     The validators (ETag, Last-Modified) are saved only after the entries are, so a
@@ -193,7 +194,7 @@ def poll_feed(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher, story: s
         update.update(etag=resp.headers.get("etag"),
                       last_modified=resp.headers.get("last-modified"))
     db["feeds"].update(feed.url, _changed(row, update))
-    process_pending(cfg, db, fetcher, story, feed.url, out, stop)
+    process_pending(cfg, db, fetcher, story, feed.url, out, stop, analyser)
     out.ms = int((time.monotonic() - started) * 1000)
     return out
 
@@ -249,50 +250,65 @@ def _take_entries(db: sqlite_utils.Database, story: story_mod.Story, feed: Feed,
 
 def process_pending(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
                     story: story_mod.Story, feed_url: str, out: FeedOutcome,
-                    stop: threading.Event | None = None) -> None:
+                    stop: threading.Event | None = None,
+                    analyser: analysis.Analyser | None = None) -> None:
     """Finish this feed's pending items, including any a killed poll left behind.
 
-    An item whose processing raises is marked `failed` with the error, so one
-    poisonous page cannot block the items queued after it on every later poll.
+    Pages are fetched here, in order and politely, while up to two per analysis
+    process are being analysed; results are stored in the order the items came.
+    An item whose analysis fails, overruns or kills its process is marked `failed`
+    with the reason, so one poisonous page cannot block the items queued after it
+    on every later poll.
     """
-    for item in list(db.query("select * from items where feed = ? and state = 'pending' "
-                              "order by first_seen, id", [feed_url])):
-        if stop is not None and stop.is_set():
-            log.info("stop requested: leaving %s items pending", feed_url)
-            return
-        try:
-            out.alerts += process_item(db, fetcher, story, item, feed_url)
-        except Exception as exc:  # noqa: BLE001 - one item's bug must not stop the feed
-            log.exception("item %s failed", item["link"])
-            db["items"].update(item["id"], {"state": "failed",
-                                            "error": f"internal error: {exc}"[:500]})
+    analyser = analyser or analysis.Inline(story)
+    window = max(1, 2 * analyser.workers)
+    queued: deque[tuple[dict, Future]] = deque()
+    try:
+        for item in list(db.query("select * from items where feed = ? and state = 'pending' "
+                                  "order by first_seen, id", [feed_url])):
+            if stop is not None and stop.is_set():
+                log.info("stop requested: leaving %s items pending", feed_url)
+                break
+            try:
+                got = pages.download(fetcher, item["link"])
+                queued.append((item, analyser.submit(item, feed_url, got)))
+            except Exception as exc:  # noqa: BLE001 - one item's bug must not stop the feed
+                _fail(db, item, exc)
+            while len(queued) >= window:
+                out.alerts += finish_item(db, *queued.popleft())
+    finally:
+        # what is already being analysed is stored, even when stopping
+        while queued:
+            out.alerts += finish_item(db, *queued.popleft())
 
 
-def process_item(db: sqlite_utils.Database, fetcher: Fetcher, story: story_mod.Story, item: dict,
-                 feed_url: str) -> int:
-    """Fetch, extract, compare and store one item; returns the number of alerts."""
-    page = pages.fetch(fetcher, item["link"], item["summary"] or "")
-    published = item["published"] or page.date or ""
-    article_id = stable_id("article", item["link"] or item["id"])
-    text = page.text or ""
-    claims = claims_mod.extract(text, published=published, gaz=story.gaz) if text else []
-    decisions = compare.compare_article(story.index, claims) if claims else []
-    title = item["title"] or page.title
-    article = {"id": article_id, "item": item["id"], "url": item["link"], "title": title,
-               "published": published, "text": text, "source": page.source,
-               "fetched_at": now_iso(), "fingerprint": stable_id(" ".join(text.split()))}
-    claim_rows = [{"id": stable_id(article_id, c.position, c.text), "article": article_id,
-                   "position": c.position, "text": c.text, "data": dumps(c.to_dict())}
-                  for c in claims]
-    finding_rows = [_finding_row(d, article, feed_url) for d in decisions]
+def finish_item(db: sqlite_utils.Database, item: dict, future: Future) -> int:
+    """Store one item's analysis and mark it done; returns the number of alerts."""
+    try:
+        result = future.result()
+    except Exception as exc:  # noqa: BLE001 - one item's bug must not stop the feed
+        _fail(db, item, exc)
+        return 0
     with db.conn:
-        db["articles"].upsert(article, pk="id")
-        db["claims"].upsert_all(claim_rows, pk="id")
-        _store_findings(db, finding_rows)
-        db["items"].update(item["id"], {"state": "done", "error": page.error or None})
-    if page.error:
-        log.info("item %s: %s", item["link"], page.error)
-    return sum(1 for d in decisions if d.is_alert)
+        db["articles"].upsert(result.article, pk="id")
+        db["claims"].upsert_all(result.claims, pk="id")
+        _store_findings(db, result.findings)
+        db["items"].update(item["id"], {"state": "done", "error": result.error or None})
+    if result.error:
+        log.info("item %s: %s", item["link"], result.error)
+    return result.alerts
+
+
+def _fail(db: sqlite_utils.Database, item: dict, exc: BaseException) -> None:
+    if isinstance(exc, TimeoutError):
+        reason = f"analysis took longer than {exc.args[1] if len(exc.args) > 1 else 'the limit'}s; stopped"
+    elif type(exc).__name__ == "ProcessExpired":
+        reason = f"analysis process died (exit code {getattr(exc, 'exitcode', '?')})"
+    else:
+        log.error("item %s failed", item["link"], exc_info=exc)
+        reason = f"internal error: {exc}"
+    log.warning("item %s: %s", item["link"], reason)
+    db["items"].update(item["id"], {"state": "failed", "error": reason[:500]})
 
 
 def _store_findings(db: sqlite_utils.Database, rows: list[dict]) -> None:
@@ -305,24 +321,6 @@ def _store_findings(db: sqlite_utils.Database, rows: list[dict]) -> None:
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keep)
         db.execute(f"insert into findings ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
                    f"on conflict(id) do update set {updates}", [row[c] for c in columns])
-
-
-def _finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
-    return {
-        "id": stable_id("finding", article["url"] or article["id"], d.seed_claim.id),
-        "kind": d.kind, "seed": d.seed_claim.seed, "seed_claim_id": d.seed_claim.id,
-        "seed_claim": d.seed_claim.claim.text,
-        "claim_id": stable_id(article["id"], d.claim.position, d.claim.text),
-        "claim": d.claim.sentence or d.claim.text, "url": article["url"], "title": article["title"],
-        "published": article["published"], "feed": feed_url, "old_value": d.old_value,
-        "new_value": d.new_value, "rule": d.rule, "confidence": round(d.confidence, 3),
-        "why": d.why,
-        # a new figure is one fact wherever it is reported and whichever seed sentence it
-        # was matched to; a change of stance is a fact about its seed claim
-        "fingerprint": (stable_id("figure", d.kind, d.details.get("unit"), d.new_value) if d.rule.startswith("figure")
-                        else stable_id(d.seed_claim.id, d.kind, d.new_value or d.claim.text)),
-        "created_at": now_iso(), "digested_at": None,
-    }
 
 
 # ---------------------------------------------------------------- cycle
@@ -365,11 +363,13 @@ def run_cycle(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
     db["runs"].insert({"id": run_id, "kind": "poll", "started_at": now_iso(),
                        "status": "running"}, pk="id")
     result = CycleResult(run_id=run_id)
+    analyser = analysis.analyser_for(story, str(cfg.aliases_file) if cfg.aliases_file else None,
+                                     cfg.workers, cfg.analysis_timeout)
     for feed in cfg.feeds:
         if stop is not None and stop.is_set():
             break
         try:
-            outcome = poll_feed(cfg, db, fetcher, story, feed, run_id, stop)
+            outcome = poll_feed(cfg, db, fetcher, story, feed, run_id, stop, analyser=analyser)
         except Exception as exc:  # noqa: BLE001 - one feed's bug must not stop the cycle
             outcome = _record_crash(db, feed, exc)
         result.feeds.append(outcome)

@@ -12,11 +12,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
 
-from monitor import poll, store
+from monitor import analysis, poll, store
 from tests import recording
 from tests.localserver import LocalServer
 from tests.polling import cycle
@@ -102,7 +103,7 @@ def test_poll_killed_after_two_items_is_completed_by_the_next(
     url, server = feed_url
     cfg = make_config(url, extra=FETCH)
     with monkeypatch.context() as patch:
-        _kill_after(patch, poll, "process_item", 2)
+        _kill_after(patch, poll, "finish_item", 2)
         with pytest.raises(Killed):
             cycle(cfg, fresh_db)
     states = [r[0] for r in fresh_db.execute("select state from items order by first_seen, id")]
@@ -117,11 +118,13 @@ def test_items_finished_before_the_kill_are_not_fetched_again(
     cfg = make_config(url, extra=FETCH)
     server.hits.clear()
     with monkeypatch.context() as patch:
-        _kill_after(patch, poll, "process_item", 2)
+        _kill_after(patch, poll, "finish_item", 2)
         with pytest.raises(Killed):
             cycle(cfg, fresh_db)
+    finished = [r[0] for r in fresh_db.execute("select link from items where state = 'done'")]
     cycle(cfg, fresh_db)
-    assert all(len(server.hits_for(f"/p{n}")) == 1 for n in DRONES)
+    assert len(finished) == 2
+    assert all(len(server.hits_for(urlsplit(link).path)) == 1 for link in finished)
     assert server.hits_for("/feed")[-1].status == 304
 
 
@@ -171,14 +174,14 @@ def test_an_item_that_crashes_is_marked_failed_and_the_rest_go_on(
         feed_url, make_config, fresh_db, monkeypatch):
     url, _ = feed_url
     cfg = make_config(url, extra=FETCH)
-    real = poll.pages.fetch
+    real = poll.analysis.analyse
 
-    def buggy(fetcher, link, summary):
-        if link.endswith("/p500"):
+    def buggy(story, item, feed_url, got):
+        if item["link"].endswith("/p500"):
             raise RuntimeError("extractor bug")
-        return real(fetcher, link, summary)
+        return real(story, item, feed_url, got)
 
-    monkeypatch.setattr(poll.pages, "fetch", buggy)
+    monkeypatch.setattr(poll.analysis, "analyse", buggy)
     cycle(cfg, fresh_db)
     rows = dict(fresh_db.execute("select link, state from items").fetchall())
     assert [s for link, s in rows.items() if link.endswith("/p500")] == ["failed"]
@@ -227,3 +230,37 @@ def test_worker_killed_for_real_midway_is_completed_by_the_next_poll(
     assert done == 2
     cycle(cfg, fresh_db)
     assert _contents(fresh_db) == reference
+
+
+@pytest.fixture
+def processes():
+    """Analysis processes for one test, stopped after it."""
+    yield
+    analysis.close_all()
+
+
+def test_analysis_processes_store_what_one_process_stores(
+        feed_url, reference, make_config, fresh_db, processes):
+    url, _ = feed_url
+    cycle(make_config(url, extra="workers = 2\n" + FETCH), fresh_db)
+    assert _contents(fresh_db) == reference
+
+
+def test_a_page_whose_analysis_overruns_is_marked_failed_and_the_poll_goes_on(
+        make_config, fresh_db, processes):
+    sentence = ("Russia launched {n} drones and 20 missiles at Ukraine overnight, Ukraine's air force "
+                "said, and North Korea has sent about {n} troops to Russia, officials in Seoul said.")
+    with LocalServer() as server:
+        server.static("/normal", recording.page("Russia fires 728 drones", [sentence.format(n=728)]))
+        server.static("/endless", recording.page("Russia fires drones", [
+            sentence.format(n=1000 + i) for i in range(1500)]))   # seconds of analysis
+        server.static("/feed", recording.rss("Wire", [
+            {"title": f"Russia fires record drones at Ukraine, North Korea sends troops ({path})",
+             "link": server.url(path), "summary": "The air force says it was the largest attack."}
+            for path in ("/endless", "/normal")]), content_type="application/rss+xml")
+        extra = "workers = 1\nanalysis_timeout = 0.3\n" + FETCH.replace("timeout = 0.5", "timeout = 5")
+        result = cycle(make_config(server.url("/feed"), extra=extra), fresh_db)
+    rows = dict(fresh_db.execute("select link, state || ': ' || coalesce(error, '') from items").fetchall())
+    assert rows[server.url("/endless")] == "failed: analysis took longer than 0.3s; stopped"
+    assert rows[server.url("/normal")] == "done: "
+    assert result.feeds[0].status == "ok"
