@@ -8,7 +8,11 @@ Why each measurement is made the way it is:
   the extractor and the story filter do the work they do in production, offline.
 - Pages come from a loopback HTTP server, not a replay library, so the fetcher's real
   code path runs (streaming, headers, conditional GET) and bytes can be counted on
-  the server side, where a client-side bug cannot hide them.
+  the server side, where a client-side bug cannot hide them. The server runs in its
+  own process, so its CPU time is not counted as the pipeline's.
+- `ratio` is wall time, as the worker's users wait for it; `cpu_ratio` is the CPU
+  time of all the worker's processes over the extractor's, i.e. what the pipeline
+  costs. They differ when `--workers` analysis processes share the work.
 - `trafilatura.extract` over the same pages is the floor: no pipeline that uses it
   can be faster, so `ratio` says how much the pipeline adds on top.
 - The 10,000-item run happens in a child process that holds nothing but the worker,
@@ -22,9 +26,11 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import random
 import re
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
@@ -301,10 +307,49 @@ def make_items(rng: random.Random, prefix: str, story: int, unrelated: int) -> l
     return items
 
 
+# Article pages of large news sites commonly weigh 150-500 KB, mostly menus, teasers and
+# inlined app state. "full" pages (about 120 KB, 1,700 elements) add those to the
+# article: a mega-menu, a grid of teaser cards and the state as JSON (which repeats the
+# article and its neighbours). "light" pages (about 36 KB, 400 elements) were the only
+# kind before; they make extraction, and so the floor, about 2.5 times cheaper.
+PAGE_WEIGHTS = ("full", "light")
+PAGE_WEIGHT = {"value": "full"}
+
+
+def heavy_furniture(rng: random.Random, item: Item, paragraphs: list[str],
+                    rails: list[str]) -> tuple[str, str]:
+    """The markup a large site adds before and after the article: (header, tail)."""
+    sections = [f"{n} {s}" for n in NAV for s in ("News", "Analysis", "Video", "Live",
+                                                   "Explainers", "Opinion", "Photos",
+                                                   "Podcasts", "Data", "Interactive")]
+    mega = "".join(f"<li class='mm-item'><a class='mm-link' data-track='nav-{i}' "
+                   f"href='/{s.lower().replace(' ', '/')}'>{escape(s)}</a></li>"
+                   for i, s in enumerate(sections))
+    cards = "".join(
+        f"<div class='card card--{i % 3}'><a href='/news/{rng.randrange(1 << 24)}'>"
+        f"<picture><source srcset='/img/{i}-w640.webp 640w, /img/{i}-w1280.webp 1280w'>"
+        f"<img src='/img/{i}.jpg' alt='' loading='lazy'></picture>"
+        f"<span class='kicker'>{rng.choice(NAV)}</span><h3>{escape(rng.choice(rails))}</h3>"
+        f"</a><time>{rng.randrange(1, 23)}h ago</time></div>" for i in range(60))
+    state = json.dumps({"props": {"page": {
+        "article": {"id": item.key, "headline": item.title, "paragraphs": paragraphs},
+        "related": [{"id": rng.randrange(1 << 24), "headline": rng.choice(rails),
+                     "standfirst": _sentence(rng, FILLER), "image": f"/img/r{i}.jpg"}
+                    for i in range(120)]}}}).replace("</", "<\\/")  # as sites inline it
+    header = f"<div class='mega-menu' hidden><ul>{mega}</ul></div>"
+    tail = (f"<section class='grid'><h2>Top stories</h2>{cards}</section>"
+            f"<script id='app-state' type='application/json'>{state}"
+            f"</script>")
+    return header, tail
+
+
 def render_page(item: Item, rails: list[str]) -> bytes:
     """An article page with the furniture real news sites wrap around the text."""
     rng = random.Random(item.seed)
     paragraphs = article_text(rng, item.topic)
+    header, tail = ("", "")
+    if PAGE_WEIGHT["value"] == "full":
+        header, tail = heavy_furniture(random.Random(item.seed + 1), item, paragraphs, rails)
     body: list[str] = []
     for i, para in enumerate(paragraphs):
         body.append(f"<p>{escape(para)}</p>")
@@ -339,7 +384,7 @@ def render_page(item: Item, rails: list[str]) -> bytes:
 <link rel="canonical" href="{item.path}">
 <script type="application/ld+json">{ld}</script>
 <style>{CSS}</style><script>{JS}</script></head>
-<body><div class="cookie-banner"><p>We use cookies to improve your experience and to show you
+<body>{header}<div class="cookie-banner"><p>We use cookies to improve your experience and to show you
 personalised advertising. <button>Accept all</button> <button>Manage settings</button></p></div>
 <header><a class="logo" href="/">Daily Wire Service</a><nav><ul>{nav}</ul></nav>
 <form class="search"><input name="q" placeholder="Search"></form></header>
@@ -354,7 +399,7 @@ personalised advertising. <button>Accept all</button> <button>Manage settings</b
 <a href="#">Email</a></div>
 </article>
 <aside class="most-read"><h2>Most read</h2><ol>{most_read}</ol></aside>
-<section class="related"><h2>More from World</h2>{related}</section></main>
+<section class="related"><h2>More from World</h2>{related}</section>{tail}</main>
 <footer><nav>{footer}</nav><p>© 2025 Daily Wire Service. All rights reserved.</p>
 <p>Daily Wire Service Ltd, 1 Example Street, London.</p></footer></body></html>"""
     return html.encode("utf-8")
@@ -464,6 +509,9 @@ def make_handler(corpus: Corpus, traffic: Traffic) -> type[BaseHTTPRequestHandle
 
         def setup(self) -> None:
             super().setup()
+            # as production servers do: without it, Nagle's algorithm holds a small body
+            # back until the client's delayed ACK, 40 ms per page on small pages
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.wfile = _CountingWriter(self.wfile, lambda n: traffic.add(self.kind, n))
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
@@ -482,6 +530,9 @@ def make_handler(corpus: Corpus, traffic: Traffic) -> type[BaseHTTPRequestHandle
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             path = self.path.split("?")[0]
+            if path == TRAFFIC_PATH:
+                self._send_traffic()
+                return
             self.kind = "feeds" if path in corpus.feeds else "pages"
             found = self._body(path)
             if found is None:
@@ -507,21 +558,60 @@ def make_handler(corpus: Corpus, traffic: Traffic) -> type[BaseHTTPRequestHandle
             self.end_headers()
             self.wfile.write(body)
 
+        def _send_traffic(self) -> None:
+            self.kind = "control"
+            taken = traffic.reset()
+            taken["bytes"].pop("control", None)   # the benchmark's own queries
+            body = json.dumps(taken).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
     return Handler
 
 
-def serve(corpus: Corpus, traffic: Traffic) -> ThreadingHTTPServer:
+TRAFFIC_PATH = "/__bench/traffic"
+
+
+def bind(corpus: Corpus, traffic: Traffic) -> ThreadingHTTPServer:
+    """Bind first, so the corpus can carry the port in its links before serving starts."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(corpus, traffic))
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True, name="bench-http").start()
     return server
+
+
+def serve_elsewhere(server: ThreadingHTTPServer) -> Any:
+    """Serve from a forked process: in this one, the server's threads would take the GIL
+    from the pipeline and its CPU time would count as the pipeline's. The child has
+    the whole corpus, since it is forked after the corpus is built."""
+    import multiprocessing
+
+    proc = multiprocessing.get_context("fork").Process(target=server.serve_forever,
+                                                       daemon=True, name="bench-http")
+    proc.start()
+    server.socket.close()   # the child listens; this process only connects
+    return proc
+
+
+def take_traffic(base_url: str) -> dict[str, Any]:
+    """The server's byte and response counts since the last call (it resets them)."""
+    from urllib.request import urlopen
+
+    with urlopen(base_url + TRAFFIC_PATH, timeout=10) as resp:
+        return json.loads(resp.read())
 
 
 # ---------------------------------------------------------------- worker setup
 
+WORKERS = {"value": 2}
+
+
 def write_config(state_dir: Path, feed_urls: list[str]) -> Path:
     """A real config file, so the benchmark goes through the same validation as the worker."""
-    lines = [f'state_dir = "{state_dir}"', f'seeds_dir = "{SEEDS_DIR}"', "",
+    lines = [f'state_dir = "{state_dir}"', f'seeds_dir = "{SEEDS_DIR}"',
+             f"workers = {WORKERS['value']}", "",
              "[fetch]", "allow_private_addresses = true", "host_delay = 0", ""]
     for url in feed_urls:
         lines += ["[[feeds]]", f'url = "{url}"']
@@ -532,13 +622,20 @@ def write_config(state_dir: Path, feed_urls: list[str]) -> Path:
 
 @contextmanager
 def worker(config_path: Path) -> Iterator[tuple[Any, Any, Any]]:
-    """Config, store and fetcher as the scheduler's poll job opens them."""
+    """Config, store and fetcher as the scheduler's poll job opens them, and the analysis
+    processes already started, as they are in `monitor run` after its first poll."""
+    from monitor import analysis, fetch, poll, store
     from monitor import config as config_mod
-    from monitor import fetch, store
 
     cfg = config_mod.load(config_path, environ={})
     db = store.open_db(cfg.db_path)
     fetcher = fetch.Fetcher(cfg.fetch)
+    started = time.perf_counter()
+    analyser = analysis.analyser_for(poll.load_story(cfg, db), str(cfg.aliases_file or "") or None,
+                                     cfg.workers, cfg.analysis_timeout)
+    if isinstance(analyser, analysis.Pool):
+        analyser.warm()
+        progress(f"{cfg.workers} analysis processes started in {time.perf_counter() - started:.1f} s")
     try:
         yield cfg, db, fetcher
     finally:
@@ -556,15 +653,16 @@ def cycle(cfg: Any, db: Any, fetcher: Any, profile: Path | None = None) -> dict[
 
         profiler = Profiler(interval=0.001)
         profiler.start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time() + _children_cpu_s()
     result = poll.run_cycle(cfg, db, fetcher)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() + _children_cpu_s() - cpu_started   # analysis processes included
     if profiler is not None:
         profiler.stop()
         profile.write_text(profiler.output_text(unicode=True, color=False), encoding="utf-8")
         profiler.write_html(str(profile.with_suffix(".html")))
     count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731 - four one-line queries
-    return {"seconds": round(seconds, 3),
+    return {"seconds": round(seconds, 3), "cpu_s": round(cpu, 3),
             "pages": count("select count(*) from articles where source = 'page'"),
             "items": count("select count(*) from items"),
             "relevant": count("select count(*) from items where state != 'skipped'"),
@@ -586,14 +684,18 @@ def extract_only(pages: list[tuple[str, bytes]], rounds: int) -> dict[str, float
     # htmldate logs an ERROR for each cache it cannot clear; harmless, and noise here.
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
+    cpu: dict[Callable[..., object], float] = {}
+
     def best(one_page: Callable[[str, bytes], object]) -> float:
         fastest = float("inf")
         for _ in range(rounds):
             reset_caches()   # the deduplication cache is global: a warm one drops paragraphs
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             for url, content in pages:
                 one_page(url, content)
-            fastest = min(fastest, time.perf_counter() - started)
+            took = time.perf_counter() - started
+            if took < fastest:
+                fastest, cpu[one_page] = took, time.process_time() - cpu_started
         reset_caches()
         return fastest
 
@@ -601,12 +703,16 @@ def extract_only(pages: list[tuple[str, bytes]], rounds: int) -> dict[str, float
         trafilatura.extract(content, url=url, **EXTRACT_OPTIONS)
         trafilatura.extract_metadata(content, default_url=url)
 
+    def floor(url: str, content: bytes) -> None:
+        trafilatura.extract(content, url=url, **EXTRACT_OPTIONS)
+
     return {
-        "extract_only_s": best(lambda url, c: trafilatura.extract(c, url=url, **EXTRACT_OPTIONS)),
+        "extract_only_s": best(floor),
         "extract_and_metadata_s": best(with_metadata),
         "bare_extraction_with_metadata_s": best(
             lambda url, c: trafilatura.bare_extraction(c, url=url, with_metadata=True,
                                                        **EXTRACT_OPTIONS)),
+        "extract_only_cpu_s": cpu[floor],
     }
 
 
@@ -681,15 +787,43 @@ def compare_scaling(config_path: Path, n_articles: int, factors: tuple[int, ...]
             "articles": len(articles), "claims": sum(len(c) for c in articles)}
 
 
-def _vm_hwm_mb() -> float | None:
-    """The kernel's high-water mark for this address space alone (Linux)."""
+def _vm_hwm_mb(pid: str = "self") -> float | None:
+    """The kernel's high-water mark for one address space alone (Linux)."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return None
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds used so far by this process's live children (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in _children():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks   # utime, stime
+    return total
+
+
+def _children() -> set[str]:
+    pids: set[str] = set()
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            pids.update((task / "children").read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+def _children_hwm_mb() -> dict[str, float]:
+    """High-water marks of this process's live children: the analysis processes."""
+    return {pid: hwm for pid in sorted(_children()) if (hwm := _vm_hwm_mb(pid)) is not None}
 
 
 def rss_child() -> None:
@@ -709,9 +843,13 @@ def rss_child() -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with worker(Path(config_path)) as opened:
         result = cycle(*opened)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peak_rss_mb": round(peak, 1), "baseline_rss_mb": round(baseline, 1),
-                      "vm_hwm_mb": _vm_hwm_mb(), **result}))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = _children_hwm_mb()   # the analysis processes, still alive
+    # the worker's footprint is all of its processes together, each at its peak
+    print(json.dumps({"peak_rss_mb": round(own + sum(children.values()), 1),
+                      "main_peak_rss_mb": round(own, 1),
+                      "analysis_processes_mb": list(children.values()),
+                      "baseline_rss_mb": round(baseline, 1), "vm_hwm_mb": _vm_hwm_mb(), **result}))
 
 
 def start_rss_child() -> tuple[subprocess.Popen[str], float]:
@@ -755,6 +893,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rss-items", type=int, default=10_000, help="items in the RSS run")
     parser.add_argument("--rss-story-share", type=float, default=0.03,
                         help="share of the RSS run's items that are on-story (pages fetched)")
+    parser.add_argument("--pages", choices=PAGE_WEIGHTS, default="full",
+                        help="page weight: 'full' (~180 KB, as large news sites serve) or "
+                        "'light' (~36 KB, article and basic furniture only)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="analysis processes, as the `workers` setting (0: one process)")
     parser.add_argument("--extract-rounds", type=int, default=2)
     parser.add_argument("--compare-articles", type=int, default=40)
     parser.add_argument("--compare-rounds", type=int, default=2)
@@ -768,17 +911,25 @@ def main(argv: list[str] | None = None) -> None:
         rss_child()
         return
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    PAGE_WEIGHT["value"] = args.pages
+    WORKERS["value"] = args.workers
     began = time.perf_counter()
     child, parent_rss_at_spawn = start_rss_child()
 
     corpus, traffic = Corpus(), Traffic()
-    server = serve(corpus, traffic)
+    server = bind(corpus, traffic)
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
     feed_urls = build_corpus(corpus, base_url, "main", args.articles,
                              round(args.articles * args.unrelated), args.per_feed, args.seed,
                              prerender=True)
     page_list = [(base_url + i.path, corpus.pages[i.path]) for i in corpus.items
                  if i.topic == "story"]
+    rss_urls: list[str] = []
+    story_n = round(args.rss_items * args.rss_story_share)
+    if not args.skip_rss:
+        rss_urls = build_corpus(corpus, base_url, "rss", story_n, args.rss_items - story_n,
+                                50, args.seed + 1, prerender=True)
+    server_proc = serve_elsewhere(server)
     progress(f"corpus: {len(feed_urls)} feeds, {len(corpus.items)} items, "
              f"{len(page_list)} on-story pages")
 
@@ -793,30 +944,29 @@ def main(argv: list[str] | None = None) -> None:
         root = Path(tmp)
         config_path = write_config(root / "state", feed_urls)
         with worker(config_path) as opened:
-            traffic.reset()
+            take_traffic(base_url)
             progress("pipeline: first cycle")
             first = cycle(*opened, profile=args.profile)
-            first_traffic = traffic.reset()
+            first_traffic = take_traffic(base_url)
             progress(f"pipeline: {first['seconds']:.2f} s for {first['pages']} pages")
             repeat = cycle(*opened)
-            repeat_traffic = traffic.reset()
+            repeat_traffic = take_traffic(base_url)
             progress(f"unchanged feeds: {repeat['seconds']:.2f} s")
 
         scaling = compare_scaling(config_path, args.compare_articles, (1, 10, 100),
                                   args.compare_rounds)
         rss: dict[str, Any] = {}
         if not args.skip_rss:
-            story_n = round(args.rss_items * args.rss_story_share)
-            rss_urls = build_corpus(corpus, base_url, "rss", story_n, args.rss_items - story_n,
-                                    50, args.seed + 1, prerender=True)
             progress(f"peak RSS run: {args.rss_items} items in {len(rss_urls)} feeds, "
                      f"{story_n} on-story, in a child process")
             rss = peak_rss(child, root, rss_urls)
             rss["parent_rss_at_spawn_mb"] = round(parent_rss_at_spawn, 1)
             progress(f"peak RSS: {rss['peak_rss_mb']} MB in {rss['wall_s']} s")
+    # first: the server was forked holding the child's stdin, which must close for EOF
+    server_proc.terminate()
+    server_proc.join()
     if child.poll() is None:
         child.communicate("")   # --skip-rss: let the idle child exit
-    server.shutdown()
     print(json.dumps(report(page_list, floor, first, repeat, first_traffic, repeat_traffic,
                             scaling, rss, began), indent=2))
 
@@ -838,6 +988,12 @@ def report(page_list: list[tuple[str, bytes]], floor: dict[str, float], first: d
         "extract_only_s": round(floor["extract_only_s"], 3),
         "ratio": ratio,
         "pipeline_ms_per_article": round(pipeline_s / max(1, first["pages"]) * 1000, 2),
+        # CPU time of all the worker's processes: what the pipeline costs, whatever the
+        # wall clock says; with analysis processes it can exceed the elapsed time
+        "cpu_ratio": round(first["cpu_s"] / floor["extract_only_cpu_s"], 3),
+        "pipeline_cpu_s": first["cpu_s"],
+        "extract_only_cpu_s": round(floor["extract_only_cpu_s"], 3),
+        "page_weight": PAGE_WEIGHT["value"],
         "extract_and_metadata_s": round(floor["extract_and_metadata_s"], 3),
         "bare_extraction_with_metadata_s": round(floor["bare_extraction_with_metadata_s"], 3),
         "corpus": {"items": first["items"], "relevant_items": first["relevant"],

@@ -316,11 +316,13 @@ def _store_findings(db: sqlite_utils.Database, rows: list[dict]) -> None:
     was first seen or whether a digest already carried it (so a replay or a refetch
     can't make a sent alert look new, even while a digest is being sent)."""
     keep = {"id", "created_at", "digested_at", "digest_id"}
+    by_columns: dict[tuple[str, ...], list[dict]] = {}
     for row in rows:
-        columns = list(row)
+        by_columns.setdefault(tuple(row), []).append(row)
+    for columns, same in by_columns.items():   # one statement for all rows of one shape
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keep)
-        db.execute(f"insert into findings ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
-                   f"on conflict(id) do update set {updates}", [row[c] for c in columns])
+        db.conn.executemany(f"insert into findings ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
+                            f"on conflict(id) do update set {updates}", [[row[c] for c in columns] for row in same])
 
 
 # ---------------------------------------------------------------- cycle
