@@ -178,16 +178,25 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
     for tok in parts:
         if tok[0].isdigit():
             continue
-        tok = _SPELLING.get(tok.lower(), tok)
-        low = tok.lower()
-        lem = lemma(tok)
-        if (lem in STOPWORDS or low in STOPWORDS or lem in ATTRIBUTION_VERBS or lem in HEDGES
-                or low in HEDGES or lem in NEGATIONS or low in NEGATIONS or lem in TIME_WORDS
-                or lem in _GENERIC or low in EVIDENTIALS or low in TIME_WORDS or len(lem) < 3
-                or _is_number_word(low)):
-            continue
-        keys.append("record" if low in figures_mod.SUPERLATIVE else key_of(tok))
+        key = _token_key(tok)
+        if key:
+            keys.append(key)
     return keys, ents
+
+
+@lru_cache(maxsize=100_000)
+def _token_key(tok: str) -> str:
+    """The key of one token, or '' for words that carry no content of their own
+    (function words, attribution, hedges, negations, time words, numbers)."""
+    tok = _SPELLING.get(tok.lower(), tok)
+    low = tok.lower()
+    lem = lemma(tok)
+    if (lem in STOPWORDS or low in STOPWORDS or lem in ATTRIBUTION_VERBS or lem in HEDGES
+            or low in HEDGES or lem in NEGATIONS or low in NEGATIONS or lem in TIME_WORDS
+            or lem in _GENERIC or low in EVIDENTIALS or low in TIME_WORDS or len(lem) < 3
+            or _is_number_word(low)):
+        return ""
+    return "record" if low in figures_mod.SUPERLATIVE else key_of(tok)
 
 
 _SCOPE_END = {",", ";", ":", "as", "while", "but", "because", "although", "though", "even",
