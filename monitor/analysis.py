@@ -18,8 +18,11 @@ import atexit
 import hashlib
 import logging
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 
 from monitor import claims as claims_mod
 from monitor import compare, pages
@@ -85,6 +88,9 @@ def finding_row(d: compare.Decision, article: dict, feed_url: str) -> dict:
 
 # ---------------------------------------------------------------- where it runs
 
+Pending = Callable[[], Result]   # call it for the result; it waits if it must
+
+
 class Inline:
     """Analysis in the calling process: no start-up cost, no time limit."""
 
@@ -93,16 +99,8 @@ class Inline:
     def __init__(self, story: story_mod.Story):
         self.story = story
 
-    def submit(self, item: dict, feed_url: str, got: pages.Download) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(analyse(self.story, item, feed_url, got))
-        except Exception as exc:  # noqa: BLE001 - handed to the caller like a worker's error
-            future.set_exception(exc)
-        return future
-
-    def close(self) -> None:
-        pass
+    def submit(self, item: dict, feed_url: str, got: pages.Download) -> Pending:
+        return partial(analyse, self.story, item, feed_url, got)
 
 
 _WORKER_STORY: story_mod.Story | None = None
@@ -127,25 +125,52 @@ def _analyse_in_worker(item: dict, feed_url: str, got: pages.Download) -> Result
 
 class Pool:
     """`workers` analysis processes, each with a time limit per page (pebble kills a
-    process whose task overruns and starts a fresh one)."""
+    process whose task overruns and starts a fresh one).
+
+    If the processes cannot start at all (pebble then reports the pool broken), the
+    pages are analysed in the calling process instead, with one error logged: a
+    deployment problem must not turn every item into a failure.
+    """
 
     def __init__(self, story: story_mod.Story, aliases_file: str | None, ids: dict,
                  workers: int, timeout: float):
         from pebble import ProcessPool
 
+        self.story = story
         self.workers = workers
         self.timeout = timeout
+        self.broken = False
         # spawn, not fork: the scheduler's threads make forking the worker unsafe
         self._pool = ProcessPool(max_workers=workers, initializer=_start_worker,
                                  initargs=(story.seeds, aliases_file, ids),
                                  context=multiprocessing.get_context("spawn"))
 
-    def submit(self, item: dict, feed_url: str, got: pages.Download) -> Future:
-        return self._pool.schedule(_analyse_in_worker, args=(item, feed_url, got), timeout=self.timeout)
+    def submit(self, item: dict, feed_url: str, got: pages.Download) -> Pending:
+        if not self.broken:
+            try:
+                future = self._pool.schedule(_analyse_in_worker, args=(item, feed_url, got),
+                                             timeout=self.timeout)
+            except RuntimeError as exc:   # the pool is no longer running
+                self._broke(exc)
+            else:
+                return partial(self._result, future, item, feed_url, got)
+        return partial(analyse, self.story, item, feed_url, got)
+
+    def _result(self, future: Future, item: dict, feed_url: str, got: pages.Download) -> Result:
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            self._broke(exc)
+            return analyse(self.story, item, feed_url, got)
+
+    def _broke(self, exc: BaseException) -> None:
+        if not self.broken:
+            log.error("analysis processes failed (%s); analysing in the main process until "
+                      "the next poll starts them again", exc)
+        self.broken = True
 
     def warm(self) -> None:
-        """Start every process now rather than on the first page (the worker does this
-        at start, so the first poll is not the slow one)."""
+        """Start every process now rather than on the first page."""
         for future in [self._pool.schedule(_ready) for _ in range(self.workers)]:
             future.result()
 
@@ -166,7 +191,7 @@ def analyser_for(story: story_mod.Story, aliases_file: str | None, workers: int,
         return Inline(story)
     ids = {(sc.seed, sc.claim.position): sc.id for sc in story.index.claims}
     key = hashlib.sha256(dumps([sorted(ids.values()), aliases_file, workers, timeout]).encode()).hexdigest()
-    if key not in _SHARED:
+    if key not in _SHARED or _SHARED[key].broken:
         close_all()
         log.info("starting %d analysis processes", workers)
         _SHARED[key] = Pool(story, aliases_file, ids, workers, timeout)

@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -262,7 +261,7 @@ def process_pending(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
     """
     analyser = analyser or analysis.Inline(story)
     window = max(1, 2 * analyser.workers)
-    queued: deque[tuple[dict, Future]] = deque()
+    queued: deque[tuple[dict, analysis.Pending]] = deque()
     try:
         for item in list(db.query("select * from items where feed = ? and state = 'pending' "
                                   "order by first_seen, id", [feed_url])):
@@ -282,10 +281,10 @@ def process_pending(cfg: Config, db: sqlite_utils.Database, fetcher: Fetcher,
             out.alerts += finish_item(db, *queued.popleft())
 
 
-def finish_item(db: sqlite_utils.Database, item: dict, future: Future) -> int:
+def finish_item(db: sqlite_utils.Database, item: dict, pending: analysis.Pending) -> int:
     """Store one item's analysis and mark it done; returns the number of alerts."""
     try:
-        result = future.result()
+        result = pending()
     except Exception as exc:  # noqa: BLE001 - one item's bug must not stop the feed
         _fail(db, item, exc)
         return 0
