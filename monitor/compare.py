@@ -694,9 +694,13 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
     known = {d.details["figure"] for d in decisions if d.rule == "figure-match"}
     decisions = [d for d in decisions if not (d.rule in ("figure-update", "figure-conflict")
                                               and d.details["figure"] in known)]
-    if any(d.kind == "support" for d in decisions):
+    # (a restatement of a passing fragment, "targeting 17 of Ukraine's regions", does not
+    # silence a contradiction the sentence engages more fully)
+    restated = max((d.similarity for d in decisions if d.kind == "support"), default=None)
+    if restated is not None:
         decisions = [d for d in decisions if d.kind == "support" or d.rule.startswith("figure")
-                     or (d.rule.startswith("stance") and d.old_value == "possible")]
+                     or (d.rule.startswith("stance") and d.old_value == "possible")
+                     or d.similarity > restated]
     # one new figure is one piece of news: alert on the seed figure closest in value
     # (the estimate it revises), the most similar sentence breaking ties
     best_for_figure: dict[int, Decision] = {}

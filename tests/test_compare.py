@@ -216,3 +216,13 @@ def test_a_plan_called_off_in_other_words_is_a_conflict():
     idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c) for t in seeds for c in claims.extract(t)])
     text = "The planned meeting between President Yoon and Donald Trump will not take place, officials said."
     assert alerts(idx, text) == {"s0": "conflict"}
+
+
+def test_a_passing_restatement_does_not_silence_a_fuller_contradiction():
+    seeds = ["Moscow and Pyongyang have both denied the transfer of North Korean weapons into Russia.",
+             "Russia launched 188 drones, targeting 17 of Ukraine's regions."]
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    found = kinds(idx, "Russia has received North Korean missiles and used them against targets in Ukraine, "
+                       "the first acknowledgement of weapons transfers that Moscow and Pyongyang had denied.")
+    assert found == {"s0": "conflict", "s1": "support"}
