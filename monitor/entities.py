@@ -74,14 +74,26 @@ class Gazetteer:
 
 
 def _country_forms() -> dict[str, str]:
+    """Names, capitals, spellings and demonyms of every country.
+
+    A form several countries share ("American": the United States and the Northern
+    Mariana Islands; "Indian": India and the British Indian Ocean Territory) goes to
+    the most populous of them, the one news text means.
+    """
     from countryinfo import all_countries
 
-    forms: dict[str, str] = {}
+    best: dict[str, tuple[float, str]] = {}
+
+    def offer(form: str, target: str, population: float) -> None:
+        if form not in best or population > best[form][0]:
+            best[form] = (population, target)
+
     for country in all_countries():
         info = country.info()
         name = info.get("name")
         if not name:
             continue
+        population = float(info.get("population") or 0)
         capital = info.get("capital") or ""
         candidates = [name] + (capital if isinstance(capital, list) else [capital])
         candidates += [a for a in info.get("altSpellings") or [] if a.isascii()]
@@ -90,7 +102,7 @@ def _country_forms() -> dict[str, str]:
             candidates.append(demonym)
             if demonym not in _IRREGULAR_PLURAL and len(demonym) >= 4:
                 # "South Koreans" are the people, not the state: a poll is not a policy
-                forms.setdefault(demonym + "s", f"{name} people")
+                offer(demonym + "s", f"{name} people", population)
         for form in candidates:
             if not isinstance(form, str):
                 continue
@@ -100,10 +112,10 @@ def _country_forms() -> dict[str, str]:
                 continue
             if "," in form:
                 continue
-            forms.setdefault(form, name)
+            offer(form, name, population)
             if form.startswith("The "):
-                forms.setdefault(form[4:], name)
-    return forms
+                offer(form[4:], name, population)
+    return {form: target for form, (_, target) in best.items()}
 
 
 def read_aliases(path: Path | None) -> dict[str, str]:

@@ -14,6 +14,11 @@ def test_capitals_and_demonyms_become_their_country():
     assert set(c.entities) == {"South Korea", "North Korea", "Russia"}
 
 
+def test_a_demonym_shared_by_several_countries_means_the_most_populous():
+    c = one("French troops trained with American and Indian units near Warsaw.")
+    assert set(c.entities) == {"United States", "India", "France", "Poland"}
+
+
 def test_a_countrys_people_are_not_its_government():
     assert one("South Koreans oppose sending weapons to Ukraine.").entities[0] == "South Korea people"
 
