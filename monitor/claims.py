@@ -442,14 +442,20 @@ def is_claim_like(sentence: str) -> bool:
 # dropped: they are not facts.
 _CLAUSE_SPLIT = re.compile(
     r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
-    r"noting|citing)\b)|,\s+(?=[a-z]{3,}ing\s))")
+    r"noting|citing)\b)|,\s+(?=(?!including\b|according\b)[a-z]{3,}ing\s))")
+# "Yoon — who is not seeking reelection — said …": the aside goes, "Yoon said …" stays whole
+_ASIDE = re.compile(r"\s[—–]\s(?:who|whom|whose|which)\b[^—–;]{1,150}?\s[—–]\s")
+# parts that only extend the clause before them: no fact of their own
+_NOT_A_CLAUSE = re.compile(r"(?:who|whom|whose|which|according to)\b", re.I)
 _CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
 
 
 def clauses(sentence: str) -> list[str]:
     """A sentence's independent clauses: 'Seoul declined X, even as Y' is two facts."""
     out = []
-    for part in _CLAUSE_SPLIT.split(sentence):
+    for i, part in enumerate(_CLAUSE_SPLIT.split(_ASIDE.sub(" ", sentence))):
+        if i and _NOT_A_CLAUSE.match(part.strip()):
+            continue
         part = re.sub(r"^(?:even as|but|while|although|though|whereas|yet|adding that|saying that|"
                       r"adding|saying|noting that|noting)\s+", "", part.strip(), flags=re.I)
         part = _CONDITION.sub("", part).strip(" ,")

@@ -67,3 +67,12 @@ def test_what_a_speaker_goes_on_to_say_stays_in_the_claim():
 def test_a_trailing_attribution_is_left_out():
     c = one("North Korea has troops in Russia, the ministry said on Tuesday in a statement.")
     assert "ministry" not in c.keys and c.speech_verb == "said"
+
+
+def test_an_aside_or_a_list_is_not_a_claim_of_its_own():
+    found = claims.extract("Ukraine's defence minister met South Korean officials, including President "
+                           "Yoon Suk Yeol. But Yoon — who is not seeking reelection — said Seoul could "
+                           "send weapons to Kyiv.")
+    assert [c.text for c in found] == [
+        "Ukraine's defence minister met South Korean officials, including President Yoon Suk Yeol.",
+        "Yoon said Seoul could send weapons to Kyiv."]
