@@ -659,7 +659,10 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     if stance is None:
         return None
     kind, how = stance
-    if kind == "support" and sim < SUPPORT_SIM:
+    if kind == "support" and (sim_own < SUPPORT_SIM or seed.figures):
+        # a restatement repeats the seed sentence itself, not a few of its words (which a
+        # three-word fragment gets from anything), and a seed figure is restated only by
+        # the same figure, which the figure rules above judge
         return None
     confidence = min(1.0, 0.3 + sim) if not called_off else ALERT_CONFIDENCE + 0.05
     return Decision(kind=kind, seed_claim=sc, claim=new, rule=f"stance-{kind}",

@@ -220,9 +220,17 @@ def test_a_plan_called_off_in_other_words_is_a_conflict():
 
 def test_a_passing_restatement_does_not_silence_a_fuller_contradiction():
     seeds = ["Moscow and Pyongyang have both denied the transfer of North Korean weapons into Russia.",
-             "Russia launched 188 drones, targeting 17 of Ukraine's regions."]
+             "Russia fired missiles at targets in Ukraine overnight."]
     idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
                      for i, t in enumerate(seeds) for c in claims.extract(t)])
     found = kinds(idx, "Russia has received North Korean missiles and used them against targets in Ukraine, "
                        "the first acknowledgement of weapons transfers that Moscow and Pyongyang had denied.")
     assert found == {"s0": "conflict", "s1": "support"}
+
+
+def test_a_few_shared_words_are_not_a_restatement():
+    seeds = ["The drones were launched all at once.", "Russia launched 188 drones, targeting 17 of Ukraine's regions."]
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    assert kinds(idx, "The Baltic Sea region is on high alert after outages since Russia invaded Ukraine, "
+                      "and drones were launched at ships.") == {}
