@@ -426,10 +426,18 @@ def _event_date(text: str, published: str) -> str:
     return ""
 
 
+# "Top Photo: Biden (left) meets with Putin (right)." describes a picture, not the news
+_CAPTION_LABEL = re.compile(r"\s*(?:top |file |main |lead )?(?:photo|image|picture|pictured|caption|"
+                            r"photo credit|credit)s?\b[^:.]{0,25}:", re.I)
+_IN_PICTURE = re.compile(r"\((?:left|right|centre|center|second (?:left|right)|l|r|c)\)", re.I)
+
+
 def is_claim_like(sentence: str) -> bool:
     """A factual sentence: long enough, not a question, not a caption or a heading."""
     n = word_count(sentence)
     if n < 6 or n > 90:
+        return False
+    if _CAPTION_LABEL.match(sentence) or _IN_PICTURE.search(sentence):
         return False
     if sentence.rstrip().endswith("?"):
         return False
@@ -471,6 +479,8 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
     previous = ""
     position = 0
     for paragraph in re.split(r"\n+", text):
+        if _CAPTION_LABEL.match(paragraph):
+            continue   # the whole caption: "Top Photo: …. Zelenskyy sits in between."
         for sentence in split_sentences(paragraph):
             if not is_claim_like(sentence):
                 previous = sentence if word_count(sentence) >= 6 else previous

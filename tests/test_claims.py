@@ -59,6 +59,14 @@ def test_headlines_and_captions_are_not_claims():
     assert claims.extract("Russia fires record 479 drones at Ukraine in overnight barrage") == []
 
 
+def test_a_labelled_caption_is_not_a_claim_even_with_full_stops():
+    text = ("Top Photo: Biden (left) meets with Russian President Putin (right). Ukrainian President "
+            "Zelenskyy sits in between.\nSoldiers stand guard as Kim Jong Un (centre) inspects a new tank "
+            "at a factory.\nRussia launched 188 drones at Ukraine overnight, the air force said.")
+    found = [c.text for c in claims.extract(text)]
+    assert found == ["Russia launched 188 drones at Ukraine overnight, the air force said."]
+
+
 def test_what_a_speaker_goes_on_to_say_stays_in_the_claim():
     c = one("During a meeting in October, Ukraine's president said he planned to present a request to Seoul for arms.")
     assert "request" in c.keys and "South Korea" in c.entities
