@@ -659,7 +659,7 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     if stance is None:
         return None
     kind, how = stance
-    if kind == "support" and (sim_own < SUPPORT_SIM or seed.figures):
+    if kind == "support" and (sim_own < SUPPORT_SIM or seed.figures or len(set(seed.keys) & set(new.keys)) < 3):
         # a restatement repeats the seed sentence itself, not a few of its words (which a
         # three-word fragment gets from anything), and a seed figure is restated only by
         # the same figure, which the figure rules above judge

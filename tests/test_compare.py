@@ -234,3 +234,9 @@ def test_a_few_shared_words_are_not_a_restatement():
                      for i, t in enumerate(seeds) for c in claims.extract(t)])
     assert kinds(idx, "The Baltic Sea region is on high alert after outages since Russia invaded Ukraine, "
                       "and drones were launched at ships.") == {}
+
+
+def test_two_shared_words_are_not_a_restatement():
+    seed = "A record 188 drones were launched by Russia on Tuesday. The drones were launched all at once."
+    idx = SeedIndex([SeedClaim(id=f"s{c.position}", seed="seed", claim=c) for c in claims.extract(seed)])
+    assert kinds(idx, "Over 200 attack drones were launched onto Ukraine in the night, Zelenskiy wrote.") == {}
