@@ -509,6 +509,13 @@ def _owner(content: str, fig: figures_mod.Figure, previous: figures_mod.Figure |
     """Whose things a figure counts: the party named between the number and its noun
     ("337 *Ukrainian* drones"); "91 of them" counts what the figure before it counted."""
     words = content[fig.end:fig.end + 60].split()
+    if fig.unit == "percent":
+        # "56 percent of Japanese voters": a share is of the people named after it
+        rest = [w for w in words[:3] if w.lower().strip(",.") not in ("percent", "per", "cent", "%")]
+        if rest and rest[0].lower() == "of":
+            named = gaz.entities(" ".join(rest[1:4]))
+            if named:
+                return named[0]
     if words and words[0].lower().strip(",.") in ("of", "more", "others", "other") and previous is not None:
         return previous.owner
     counted = re.findall(r"\b(?:number|estimate|count|total|tally|figure) of (?:the )?((?:[\w'’-]+ ){0,4}[\w'’-]+)",

@@ -251,8 +251,13 @@ def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: 
     # and whose things the new figure counts must be a party of the seed claim:
     # "337 Ukrainian drones" do not count what "188 drones launched by Russia" counts
     if fs.owner and fn.owner:
-        return fs.owner == fn.owner
-    return not fn.owner or fn.owner in _parties(seed)
+        return _nation(fs.owner) == _nation(fn.owner)
+    return not fn.owner or _nation(fn.owner) in {_nation(p) for p in _parties(seed)}
+
+
+def _nation(party: str) -> str:
+    """"South Korea people" and "South Korea" are the same side of a count or a share."""
+    return party.removesuffix(" people")
 
 
 def _parties(claim: Claim) -> set[str]:
@@ -440,9 +445,13 @@ def _realises(seed: Claim, new: Claim) -> str:
         return ""
     # what was possible must come back whole: "supplying *weapons*", not "sent aid"
     thing = _object_after(seed.text, heads)
-    if thing and thing not in new.keys and not (thing in _ARMS and _ARMS & set(new.keys)):
+    arms = bool(set(thing) & (_ARMS | {"defense"}))
+    if thing and thing[-1] not in new.keys and not (arms and _ARMS & set(new.keys)):
         return ""
-    anchors = _near_entities(seed.text, heads, 6, names=False) or _near_entities(seed.text, heads, 6)
+    countries = _near_entities(seed.text, heads, 6, names=False)
+    if not {_nation(c) for c in countries} <= {_nation(e) for e in new.entities}:
+        return ""  # "Russia … supply North Korea with …" is realised only towards North Korea
+    anchors = countries or _near_entities(seed.text, heads, 6)
     tokens = re.findall(r"[A-Za-z']+", new.text)
     words = [w.lower() for w in tokens]
     keys = [key_of(w) for w in words]
@@ -450,6 +459,8 @@ def _realises(seed: Claim, new: Claim) -> str:
         if k not in heads:
             continue
         before = keys[max(0, i - 3):i]
+        if i and words[i - 1] == "to" and set(keys[max(0, i - 5):i]) & _URGING:
+            continue  # "encouraged Trump to resume contacts": asked for, not done
         completed = (set(before) & COMMITMENT or _past_tense(words[i]) or _took_place(words, i)
                      or any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in words[:i]))
         if not completed:
@@ -467,6 +478,10 @@ def _realises(seed: Claim, new: Claim) -> str:
 
 
 _PRONOUN = re.compile(r"\b(?:it|he|she|they|we)\b", re.I)
+# verbs that ask for, plan or promise what follows "to", which is then not done
+_URGING = {"encourage", "urge", "ask", "call", "press", "push", "want", "hope", "seek", "propose",
+           "suggest", "invite", "plan", "intend", "aim", "expect", "try", "attempt", "offer", "threaten",
+           "promise", "pledge", "vow", "prepare", "consider", "refuse", "fail", "wish", "demand", "appeal"}
 
 
 def _agent(text: str, heads: list[str]) -> str:
@@ -490,21 +505,33 @@ _ARMS = {"weapon", "artillery", "shell", "missile", "howitzer", "tank", "rocket"
          "munition", "drone", "air-defense"}
 
 
-def _object_after(text: str, heads: list[str]) -> str:
-    """The thing a hedged verb acts on: "could begin supplying *weapons* to Kyiv"."""
-    words = re.findall(r"[A-Za-z'’-]+", text)
+def _object_after(text: str, heads: list[str]) -> list[str]:
+    """The thing a hedged verb acts on, as keys: "could begin supplying *weapons* to
+    Kyiv", "supply North Korea with *missile defense systems*" (its head noun last)."""
+    words = re.findall(r"[A-Za-z'’-]+|[^\sA-Za-z'’-]", text)
     for i, w in enumerate(words):
         if key_of(w) not in heads:
             continue
-        for x in words[i + 1:i + 4]:
-            if x[:1].isupper():
-                break  # "supply North Korea with …": a party comes first, the object is later
+        j = i + 1
+        while j < len(words) and words[j][:1].isupper():
+            j += 1   # "supply North Korea with …": the party first, the object after "with"
+        if j > i + 1:
+            if j >= len(words) or words[j].lower() != "with":
+                return []   # "visit Russia in the coming weeks": a party, no object
+            j += 1
+        phrase: list[str] = []
+        for x in words[j:j + 4]:
+            if not x[:1].isalpha() or x[:1].isupper():
+                break
             k = key_of(x)
-            if k == key_of(w) or x.lower() in STOPWORDS or len(k) < 3:
+            if x.lower() in STOPWORDS or len(k) < 3:
+                if phrase:
+                    break
                 continue
-            return k
-        return ""
-    return ""
+            if k != key_of(w):
+                phrase.append(k)
+        return phrase
+    return []
 
 
 def _took_place(words: list[str], i: int) -> bool:

@@ -240,3 +240,26 @@ def test_two_shared_words_are_not_a_restatement():
     seed = "A record 188 drones were launched by Russia on Tuesday. The drones were launched all at once."
     idx = SeedIndex([SeedClaim(id=f"s{c.position}", seed="seed", claim=c) for c in claims.extract(seed)])
     assert kinds(idx, "Over 200 attack drones were launched onto Ukraine in the night, Zelenskiy wrote.") == {}
+
+
+def test_a_share_of_another_countrys_people_is_not_the_seeds_share():
+    seed = ("South Koreans are wary of sending weapons to Ukraine. "
+            "According to a Gallup poll, 82% of the public opposed such measures.")
+    idx = SeedIndex([SeedClaim(id=f"s{c.position}", seed="seed", claim=c) for c in claims.extract(seed)])
+    assert alerts(idx, "Fifty-six percent of Japanese voters oppose sending weapons to Ukraine, a poll showed.") == {}
+    assert alerts(idx, "Fifty-six percent of South Koreans oppose sending weapons to Ukraine, a poll showed.") != {}
+
+
+def test_urging_someone_to_do_it_is_not_doing_it():
+    seeds = ["The possibility of Trump re-engaging in diplomacy with North Korean leader Kim Jong Un could offer "
+             "a chance for resuming dialogue."]
+    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c) for t in seeds for c in claims.extract(t)])
+    assert alerts(idx, "Lee encouraged Trump to resume contacts with North Korean leader Kim Jong Un.") == {}
+
+
+def test_a_supply_is_realised_only_towards_its_recipient():
+    seeds = ["Officials could not confirm whether Russia had begun to supply North Korea with missile defense systems."]
+    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c) for t in seeds for c in claims.extract(t)])
+    assert alerts(idx, "Moscow sent 267 drones along with three ballistic missiles, the air force said.") == {}
+    assert alerts(idx, "Russia has delivered air-defence equipment and missiles to North Korea, Seoul said.") == {
+        "s0": "update"}
