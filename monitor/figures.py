@@ -172,6 +172,11 @@ def _unit_after(text: str, end: int) -> str | None:
         lem = lemma(low)
         if lem in _UNIT_OF or low in _UNIT_OF:
             return _UNIT_OF.get(lem, _UNIT_OF.get(low))
+        if low in ("and", "or") and head:
+            # "267 attack and decoy drones": two modifiers of one counted noun
+            after = [lemma(x.lower()) for x, _, _ in words[i + 1:i + 3]]
+            if any(a in _UNIT_OF for a in after):
+                continue
         if low in _STOP_UNIT or low in _PRONOUNS or not w[0].isalpha():
             break
         if low in DELTA_WORDS or low in ("other", "others"):
@@ -287,6 +292,23 @@ _FRACTION = re.compile(
     r" (?:in|out of) (two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
+_UNITS_WORD = "|".join(k for k in SMALL if SMALL[k] < 10)
+_NUM = r"\d[\d,]*(?:\.\d+)?|(?:" + "|".join(SMALL) + r")(?:[- ](?:" + _UNITS_WORD + r"))?"
+# "between fourteen and fifteen thousand", "between 10,000 and 12,000": one figure, a range
+_BETWEEN = re.compile(r"\bbetween\s+(" + _NUM + r")\s+and\s+(" + _NUM + r")"
+                      r"(?:\s+(hundred|thousand|million|billion))?\b", re.I)
+
+
+def _range_value(raw: str) -> float | None:
+    if raw[0].isdigit():
+        try:
+            return float(raw.replace(",", ""))
+        except ValueError:
+            return None
+    parts = re.split(r"[- ]", raw.lower())
+    return float(sum(SMALL.get(p, 0) for p in parts)) or None
+
+
 def _word_value(word: str) -> int:
     return SMALL.get(word.lower(), 0)
 
@@ -314,7 +336,8 @@ _RECORD = re.compile(
     r"\b(?:(?:surpass|exceed|eclips|outstrip|top|beat)\w*\s+(?:every|all|any)\s+(?:earlier|previous|prior|other)"
     r"|all-time|new high|(?:highest|largest|biggest|most)\s+(?:ever|yet|so far|since)"
     r"|than (?:ever|at any (?:time|point)) before|never before"
-    r"|more than [^.;]{0,40}\b(?:on|in) any (?:single |other |previous )?(?:night|day|week|month|year|attack))\b", re.I)
+    r"|more than [^.;]{0,40}\b(?:on|in) any (?:single |other |previous )?(?:night|day|week|month|year|attack)"
+    r"|the most [^.;]{0,40}\b(?:on|in) (?:a|any|one) single (?:night|day|attack|strike|wave|barrage))\b", re.I)
 
 
 def is_record(text: str) -> bool:
@@ -346,6 +369,14 @@ def extract(text: str) -> list[Figure]:
                               qualifier=word, delta=delta, change=change, superlative=superlative,
                               roles=roles, event=_is_event(text, start, end)))
         spans.append((start, end))
+
+    for m in _BETWEEN.finditer(text):
+        low, high = _range_value(m.group(1)), _range_value(m.group(2))
+        scale = SCALE[m.group(3).lower()] if m.group(3) else 1
+        if low is None or high is None or not 0 < low < high:
+            continue
+        end = m.end()
+        add((low + high) / 2 * scale, low * scale, high * scale, m.start(), end, m.group(0), "range", "between")
 
     for m in _FRACTION.finditer(text):
         n, d = (_word_value(m.group(i)) for i in (2, 3))

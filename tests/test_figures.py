@@ -67,3 +67,18 @@ def test_whose_people_are_counted_is_read_from_the_noun_phrase():
 
     (c,) = claims.extract("A group of about 18 mostly South African men went to Russia as recruits.")
     assert c.figures[0].owner == "South Africa"
+
+
+def test_between_two_numbers_is_one_figure_spanning_them():
+    f = only("Seoul now puts the force at between fourteen and fifteen thousand troops.")
+    assert (f.low, f.high, f.unit) == (14_000, 15_000, "troop")
+
+
+def test_two_modifiers_joined_by_and_count_the_noun_after_them():
+    f = only("Moscow sent 267 attack and decoy drones overnight.")
+    assert (f.value, f.unit) == (267, "drone")
+
+
+def test_the_most_in_a_single_attack_is_a_record():
+    f = only("Russia launched 267 drones, the most it has launched in a single attack since the war began.")
+    assert f.superlative
