@@ -354,7 +354,12 @@ def _hedges(text: str) -> list[str]:
     if re.search(r"\b(?:not|n't|no|yet to)\b[^.,;]{0,15}\b(?:decide|decided|decision|determined|finali[sz]ed)\b",
                  text.lower()):
         found.append("undecided")
+    if _WARNED_AGAINST.search(text):
+        found.append("warned against")   # "warned Seoul against supplying weapons": not done
     return found
+
+
+_WARNED_AGAINST = re.compile(r"\b(?:warn|caution|advis|urg)\w*\b[^.;]{0,40}?\bagainst\s+\w+ing\b", re.I)
 
 
 _SPEECH = r"said|says|say|told|tells|added|adds|warned|noted|announced|stated|reported|wrote|explained"

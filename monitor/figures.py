@@ -256,6 +256,8 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     right = re.split(r"[;:()—–]|,\s|\band\b|\bwhile\b|\bbut\b", text[end:])[0]
     left_words = [w.lower() for w, _, _ in _words(left) if w[0].isalpha()]
     right_words = [w.lower() for w, _, _ in _words(right) if w[0].isalpha()]
+    while right_words and right_words[0] in ("per", "cent", "percent", "percentage", "point", "points"):
+        right_words.pop(0)   # "71.4 per cent of respondents … opposed": the unit is not context
     near_left = left_words[-6:]
     near_right = right_words[:6]
     clause_lemmas = {lemma(w) for w in left_words} | set(left_words)

@@ -84,3 +84,8 @@ def test_an_aside_or_a_list_is_not_a_claim_of_its_own():
     assert [c.text for c in found] == [
         "Ukraine's defence minister met South Korean officials, including President Yoon Suk Yeol.",
         "Yoon said Seoul could send weapons to Kyiv."]
+
+
+def test_warning_against_doing_it_is_not_reporting_it_done():
+    c = one("Russia warned South Korea on Thursday against supplying weapons to Ukraine.")
+    assert c.stance == "possible"

@@ -82,3 +82,8 @@ def test_two_modifiers_joined_by_and_count_the_noun_after_them():
 def test_the_most_in_a_single_attack_is_a_record():
     f = only("Russia launched 267 drones, the most it has launched in a single attack since the war began.")
     assert f.superlative
+
+
+def test_per_cent_written_in_two_words_keeps_what_the_share_says():
+    f = extract("Asked about arming Ukraine, 71.4 per cent of respondents said they were opposed.")[0]
+    assert (f.value, f.unit, f.roles) == (71.4, "percent", ["oppose"])
