@@ -195,6 +195,30 @@ def explain(ctx: Context, finding_id: str) -> None:
     click.echo(f"new claim ({r['published'] or 'undated'}, {r['url']}):\n  {r['claim']}\n")
     if r["old_value"] or r["new_value"]:
         click.echo(f"compared   {r['old_value']}  →  {r['new_value']}")
+    stored = list(db.query("select data from claims where id = ?", [r["claim_id"]]))
+    if stored:
+        click.echo("\nas the new claim was read:")
+        for line in _analysis_lines(json.loads(stored[0]["data"])):
+            click.echo(f"  {line}")
+
+
+def _analysis_lines(c: dict) -> list[str]:
+    """The parts of a claim's analysis a maintainer checks when a finding looks wrong."""
+    from monitor.figures import fmt_number
+
+    lines = [f"stance     {c.get('stance', '?')}"
+             + (f" (hedges: {', '.join(c['hedges'])})" if c.get("hedges") else "")
+             + (f" (negation covers: {' '.join(c['negation_scope'][:8])})" if c.get("negated") else "")]
+    if c.get("entities"):
+        lines.append(f"parties    {', '.join(c['entities'])}")
+    if c.get("speaker"):
+        lines.append(f"said by    {c['speaker']}")
+    for f in c.get("figures", []):
+        about = [x for x in (f.get("unit"), "/".join(f.get("roles") or []), f.get("owner") and f"of {f['owner']}",
+                             "record" if f.get("superlative") else "", "increment" if f.get("delta") else "") if x]
+        span = f"{fmt_number(f['low'])}–{fmt_number(f['high'])}"
+        lines.append(f"figure     {f.get('raw')}  →  {span} ({', '.join(about) or 'no unit'})")
+    return lines
 
 
 @cli.command()

@@ -140,16 +140,20 @@ class Figure:
         unit = "" if not self.unit else ("%" if self.unit == "percent" else
                                           f" {self.unit if self.value == 1 else plural}")
         if self.low == self.high:
-            base = f"{_fmt(self.value)}{unit}"
+            base = f"{fmt_number(self.value)}{unit}"
         else:
-            base = f"{self.raw}{'' if self.unit == 'percent' else unit} ({_fmt(self.low)}–{_fmt(self.high)})"
+            span = f"{fmt_number(self.low)}–{fmt_number(self.high)}"
+            base = f"{self.raw}{'' if self.unit == 'percent' else unit} ({span})"
         return ("+" if self.delta else "") + base
 
 
-def _fmt(x: float) -> str:
+def fmt_number(x: float) -> str:
+    """For people: "12,600", "71.4", "∞" (and 14,000 × 1.1 shows as 15,400, not 15400)."""
     if math.isinf(x):
         return "∞"
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+    if abs(x - round(x)) < 1e-6 * max(1.0, abs(x)):
+        return f"{round(x):,}"
+    return f"{x:g}"
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:

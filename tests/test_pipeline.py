@@ -113,3 +113,13 @@ def test_unrecorded_feed_url_is_a_connection_error(tmp_path, make_config, fresh_
     result = _run(cfg.source, "replay", str(_cassette(tmp_path)))
     assert result.exit_code == 0
     assert "ConnectionError" in fresh_db["feeds"].get("https://nowhere.example.net/rss")["last_error"]
+
+
+def test_explain_shows_the_rule_the_values_and_how_the_new_claim_was_read(tmp_path, make_config):
+    cfg = make_config(FEED)
+    _run(cfg.source, "replay", str(_cassette(tmp_path)))
+    alert = next(f for f in json.loads(_run(cfg.source, "findings", "--json").output) if f["kind"] == "update")
+    out = _run(cfg.source, "explain", alert["id"][:10]).output
+    assert "rule       figure-update" in out and "188" in out and "479" in out
+    assert "as the new claim was read:" in out
+    assert "figure     479  →  479–479 (drone, of Russia, record)" in out
