@@ -835,11 +835,10 @@ def rss_child() -> None:
     config_path = sys.stdin.readline().strip()
     if not config_path:
         return
-    from monitor import poll
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    with worker(Path(config_path)) as (cfg, db, _fetcher):
-        poll.load_story(cfg, db)   # imports and the gazetteer: the worker's resting size
+    with worker(Path(config_path)):
+        pass   # imports, the gazetteer and the story: the worker's resting size
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with worker(Path(config_path)) as opened:
         result = cycle(*opened)

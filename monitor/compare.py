@@ -189,10 +189,6 @@ class SeedIndex:
             self._new_weights = (new, b, sum(b.values()))
         return self._new_weights[1], self._new_weights[2]
 
-    def coverage(self, seed: Claim, new: Claim) -> float:
-        """How much of the seed claim's own wording the new claim repeats (0..1)."""
-        return self.overlaps(seed, new)[2]
-
     def similarity(self, seed: Claim, new: Claim, context: float = 0.5) -> float:
         """Weighted Dice overlap; the seed's previous sentence counts at half weight
         (`context` 0.5) or not at all (0)."""

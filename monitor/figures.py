@@ -305,7 +305,8 @@ _BETWEEN = re.compile(r"\bbetween\s+(" + _NUM + r")\s+and\s+(" + _NUM + r")"
                       r"(?:\s+(hundred|thousand|million|billion))?\b", re.I)
 
 
-def _range_value(raw: str) -> float | None:
+def _number_value(raw: str) -> float | None:
+    """"10,000" → 10000, "fourteen" → 14, "twenty-five" → 25."""
     if raw[0].isdigit():
         try:
             return float(raw.replace(",", ""))
@@ -377,7 +378,7 @@ def extract(text: str) -> list[Figure]:
         spans.append((start, end))
 
     for m in _BETWEEN.finditer(text):
-        low, high = _range_value(m.group(1)), _range_value(m.group(2))
+        low, high = _number_value(m.group(1)), _number_value(m.group(2))
         scale = SCALE[m.group(3).lower()] if m.group(3) else 1
         if low is None or high is None or not 0 < low < high:
             continue
@@ -425,8 +426,7 @@ def extract(text: str) -> list[Figure]:
     for m in _WORDNUM.finditer(text):
         if any(m.start() < e and m.end() > s for s, e in spans):
             continue
-        parts = re.split(r"[- ]", m.group(1).lower())
-        value = float(sum(SMALL[p] for p in parts))
+        value = _number_value(m.group(1)) or 0.0
         end = m.end()
         scale = re.match(r"\s*(hundred|thousand|million|billion)\b", text[end:], re.I)
         if scale:

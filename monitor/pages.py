@@ -117,8 +117,3 @@ def read(got: Download, summary: str, metadata: bool = True) -> Page:
         error = "no article text found"
     log.info("page %s: %s; using the feed summary", got.url, error)
     return Page(url=got.url, text=summary, source="summary", error=error[:MAX_ERROR])
-
-
-def fetch(fetcher: Fetcher, url: str, summary: str) -> Page:
-    """Download and read in one step, for callers that need no analysis process."""
-    return read(download(fetcher, url), summary)
