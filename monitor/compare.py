@@ -1,7 +1,7 @@
 """Compare: does a new claim update, contradict or restate a seed claim?
 
-Retrieval and decision are separate. An FTS5 (BM25) index over the seed claims'
-normalised keys finds the few candidates that talk about the same thing; explicit
+Retrieval and decision are separate. A BM25 index over the seed claims' normalised
+keys (`retrieve.py`) finds the few candidates that talk about the same thing; explicit
 rules then decide, and each decision records the rule, a confidence and the two
 values compared, so a maintainer can see why an alert was raised.
 
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, _is_number_word, key_of
 from monitor.figures import Figure
+from monitor.retrieve import Bm25Index
 from monitor.text import STOPWORDS
 
 ALERT_KINDS = ("update", "conflict")
@@ -64,7 +64,7 @@ class Decision:
 
 
 class SeedIndex:
-    """Seed claims with an FTS5 index of their keys, and key weights from the seeds.
+    """Seed claims with a BM25 index of their keys, and key weights from the seeds.
 
     Seed claims with the same keys (wire copy, or the same sentence with other
     figures) share one index row, so retrieval cost follows the number of distinct
@@ -86,21 +86,16 @@ class SeedIndex:
         self._seed_weights: dict[int, tuple[dict[str, float], dict[str, float], float]] = {}
         self._new_weights: tuple[Claim, dict[str, float], float] | None = None
         self._tables: dict[int, FigureTable] = {}
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
         # the claim's own words and the sentence before it are separate columns, the
         # latter weighted low: context helps find "such measures", it must not dominate
-        self.db.execute("CREATE VIRTUAL TABLE idx USING fts5(keys, context, tokenize=\"unicode61 tokenchars '_-'\")")
-        rows: dict[tuple[str, str], int] = {}
+        rows: dict[tuple[tuple, tuple], int] = {}
         for sc in seed_claims:
-            units = sorted({f"fig_{_fts_token(f.unit)}" for f in sc.claim.figures if f.unit})
-            own = " ".join([_fts_token(k) for k in sc.claim.keys] + units)
-            context = " ".join(_fts_token(k) for k in sc.claim.context_keys)
-            rowid = rows.setdefault((own, context), len(rows) + 1)
+            units = sorted({_unit_term(f.unit) for f in sc.claim.figures if f.unit})
+            row = (tuple(sc.claim.keys) + tuple(units), tuple(sc.claim.context_keys))
+            rowid = rows.setdefault(row, len(rows))
             self.groups.setdefault(rowid, []).append(sc)
-        self.db.executemany("INSERT INTO idx(rowid, keys, context) VALUES (?, ?, ?)",
-                            [(i, own, context) for (own, context), i in rows.items()])
+        self.retrieval = Bm25Index(list(rows), weights=(1.0, 0.3))
         self.settled = self._settled_possibilities()
-        self.db.commit()
 
     def _settled_possibilities(self) -> set[int]:
         """Seed claims that call something possible which another seed claim reports
@@ -141,7 +136,7 @@ class SeedIndex:
 
     def _terms(self, keys: list[str]) -> list[str]:
         known = sorted({k for k in keys if k in self.idf}, key=lambda k: (self.df[k], k))
-        return [_fts_token(k) for k in known[:self.MAX_TERMS]]
+        return known[:self.MAX_TERMS]
 
     def candidates(self, claim: Claim, limit: int = 16) -> list[SeedClaim]:
         return [sc for group in self.candidate_groups(claim, limit) for sc in group]
@@ -159,19 +154,13 @@ class SeedIndex:
         terms = self._terms(claim.keys)
         if not terms:
             return []
-        words = " OR ".join(f'"{t}"' for t in terms)
-        queries = [(words, limit)]
+        found = self.retrieval.search(terms, limit)
         core = self._terms(claim.core_keys)
         if core:
-            queries.append((" OR ".join(f'"{t}"' for t in core), limit // 2))
+            found += self.retrieval.search(core, limit // 2)
         for unit in sorted({f.unit for f in claim.figures if f.unit}):
-            queries.append((f'"fig_{_fts_token(unit)}" AND ({words})', limit // 2))
-        seen: dict[int, None] = {}
-        for query, n in queries:
-            for (rowid,) in self.db.execute(
-                    "SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY bm25(idx, 1.0, 0.3) LIMIT ?", (query, n)):
-                seen.setdefault(rowid, None)
-        return [self.groups[rowid] for rowid in seen]
+            found += self.retrieval.search(terms, limit // 2, required=_unit_term(unit))
+        return [self.groups[rowid] for rowid in dict.fromkeys(found)]
 
     def _seed(self, seed: Claim) -> tuple[dict[str, float], dict[str, float], float]:
         cached = self._seed_weights.get(id(seed))
@@ -215,8 +204,9 @@ class SeedIndex:
         return 2 * shared_context / denom, 2 * shared_own / denom, covered / total if total else 0.0
 
 
-def _fts_token(key: str) -> str:
-    return re.sub(r"[^\w-]", "_", key.replace("@", "ent_"))
+def _unit_term(unit: str) -> tuple[str, str]:
+    """What a figure counts, as a search term no word can equal."""
+    return ("unit", unit)
 
 
 # ---------------------------------------------------------------- figures
