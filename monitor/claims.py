@@ -226,6 +226,12 @@ def main_party(text: str, ents_in_order: list[str], gaz: entities_mod.Gazetteer)
     return ents_in_order[0] if ents_in_order else None
 
 
+def _may_negate(word: str) -> bool:
+    """A word the loop in _negation looks at twice; the rest it passes over."""
+    return word in _NEG_FIRM or word.endswith("n't") or word == "against" or lemma(word) in _NEG_VERBS \
+        or lemma(word) == "rule"
+
+
 def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[bool, list[str]]:
     """Is the statement negated, and which content words does the negation cover?
 
@@ -234,12 +240,13 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
     Entity names in the scope become entity keys ("@north_korea").
     """
     text = text.replace("’", "'")
-    spans = gaz.find(text) if gaz else []
     matches = list(re.finditer(r"[A-Za-z']+|[,;:]", text))
     words = [m.group(0) for m in matches]
     low = [w.lower() for w in words]
+    if not any(_may_negate(w) for w in low):
+        return False, []   # most sentences: no cue, and no need to place the names
     names: dict[int, str] = {}
-    for start, end, canon in spans:
+    for start, end, canon in (gaz.find(text) if gaz else []):
         inside = [j for j, m in enumerate(matches) if m.start() >= start and m.end() <= end]
         for k, j in enumerate(inside):
             names[j] = entities_mod.key_for(canon) if k == 0 else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 from monitor.text import lemma
 
@@ -270,8 +271,7 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
         or bool({"now", "latest"} & set(near_left)) or "now" in right_words[:5]
     delta = bool(set(right_words[:2]) & DELTA_WORDS) \
         or bool(re.search(r"\b(?:an?other|additional|further|extra)\s*$", left.lower()))
-    sentence_words = {w.lower() for w, _, _ in _words(text)}
-    superlative = bool(sentence_words & SUPERLATIVE) or is_record(text)
+    superlative = says_record(text)
     roles = {_ROLE_OF[x] for w in near_left[-3:] + near_right for x in (w, lemma(w)) if x in _ROLE_OF}
     if re.search(r"\b(?:are|is|were|was|be)\s+(?:\w+\s+)?against\b", right.lower()):
         roles.add("oppose")  # "66 percent were against sending arms"
@@ -350,6 +350,12 @@ _RECORD = re.compile(
 def is_record(text: str) -> bool:
     """Records said without a superlative word: "surpassing every earlier night"."""
     return bool(_RECORD.search(text))
+
+
+@lru_cache(maxsize=1024)
+def says_record(text: str) -> bool:
+    """A superlative or a record anywhere in the text (asked once per figure in it)."""
+    return bool({w.lower() for w, _, _ in _words(text)} & SUPERLATIVE) or is_record(text)
 
 
 def _is_date_number(text: str, start: int, end: int, value: float, pct: bool) -> bool:

@@ -12,7 +12,6 @@ a new article asks some 150 of them: more than the comparison they serve.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Hashable, Sequence
 
@@ -55,9 +54,8 @@ class Bm25Index:
         for term in terms:
             for rowid, share in self.shares.get(term, {}).items():
                 scores[rowid] = scores.get(rowid, 0.0) + share
-        if needed is None:
-            ranked = list(scores.items())
-        else:
+        if needed is not None:
             matched = needed.keys() & set().union(*(self.shares.get(t, {}).keys() for t in terms))
-            ranked = [(rowid, scores[rowid]) for rowid in matched]
-        return [rowid for rowid, _ in heapq.nsmallest(limit, ranked, key=lambda rs: (-rs[1], rs[0]))]
+            scores = {rowid: scores[rowid] for rowid in matched}
+        ranked = sorted([(-score, rowid) for rowid, score in scores.items()])
+        return [rowid for _, rowid in ranked[:limit]]
