@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, _is_number_word, key_of
+from monitor.claims import _negation as negation
 from monitor.figures import Figure
 from monitor.retrieve import Bm25Index
 from monitor.text import STOPWORDS
@@ -212,10 +213,20 @@ def _unit_term(unit: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- figures
 
 def _roles(claim: Claim, fig: Figure) -> list[str]:
-    """A share of people who say something "should not" happen are opposed to it."""
-    if fig.unit == "percent" and not fig.roles and claim.stance == "denied":
+    """A share of people who say something "should not" happen are opposed to it, when
+    the negation is in the share's own stretch of the sentence: in "66 percent said Seoul
+    should limit itself to aid, and a further 16 percent said it should give no help",
+    only the 16 percent refuse anything."""
+    if fig.unit == "percent" and not fig.roles and claim.stance == "denied" and _negated_near(claim, fig):
         return ["oppose"]
     return fig.roles
+
+
+def _negated_near(claim: Claim, fig: Figure) -> bool:
+    """Negation between the figures either side of this one (or the sentence's ends)."""
+    start = max((f.end for f in claim.figures if f.end <= fig.start), default=0)
+    end = min((f.start for f in claim.figures if f.start >= fig.end), default=len(claim.text))
+    return negation(claim.text[start:end])[0]
 
 
 def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: Figure) -> bool:
@@ -226,6 +237,8 @@ def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: 
     """
     if fs.unit is None or fn.unit is None or fs.unit != fn.unit:
         return False
+    if fs.unit == "percent" and (fs.delta or fn.delta):
+        return False  # "a further 16 percent said …" is one part of a poll's answers, not the whole
     if set(fs.roles) != set(_roles(new, fn)):
         return False
     if fs.superlative != fn.superlative:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import claims
-from monitor.compare import SeedClaim, SeedIndex, compare_article
+from monitor.compare import SeedClaim, SeedIndex, _roles, compare_article
 
 SEEDS = [
     "About 10,000 North Korean troops have been sent to Russia.",
@@ -154,6 +154,21 @@ def test_a_record_said_without_a_superlative_is_still_a_record(index):
 def test_a_share_saying_should_not_counts_as_opposed(index):
     text = "Sixty-three percent of South Koreans say Seoul should not send weapons to Ukraine, a Gallup poll found."
     assert alerts(index, text) == {"s5": "update"}
+
+
+def test_a_share_is_opposed_only_by_a_negation_in_its_own_stretch():
+    claim, = claims.extract("In a Gallup survey, 66 percent of South Koreans said Seoul should limit itself "
+                            "to sending aid to Ukraine, and 16 percent said it should give no help at all.")
+    assert [_roles(claim, f) for f in claim.figures] == [[], ["oppose"]]
+
+
+def test_a_further_share_is_one_part_of_a_poll_not_a_rise(index):
+    text = ("In a Gallup survey, 61 percent of South Koreans opposed sending weapons to Ukraine, "
+            "and a further 16 percent opposed any help at all.")
+    assert alerts(index, text) == {"s5": "update"}
+    text = ("In a Gallup survey, most South Koreans wanted aid for Ukraine, "
+            "and a further 16 percent opposed sending weapons to Ukraine.")
+    assert alerts(index, text) == {}
 
 
 def test_a_possibility_the_seeds_already_report_as_done_is_not_news():
