@@ -191,9 +191,12 @@ class SeedIndex:
         own, with_context, total = self._seed(seed)
         b, b_total = self._new(new)
         shared_own = covered = shared_context = 0.0
-        for k in with_context.keys() & b.keys():
-            wb = b[k]
-            wa = with_context[k]
+        # in the new claim's word order: a set's order changes with the hash seed, and so
+        # would the last digit of these sums, and with it which of two tied seeds wins
+        for k, wb in b.items():
+            wa = with_context.get(k)
+            if wa is None:
+                continue
             shared_context += wa if wa < wb else wb
             wo = own.get(k)
             if wo is not None:

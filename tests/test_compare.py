@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from monitor import claims
@@ -278,3 +283,22 @@ def test_a_supply_is_realised_only_towards_its_recipient():
     assert alerts(idx, "Moscow sent 267 drones along with three ballistic missiles, the air force said.") == {}
     assert alerts(idx, "Russia has delivered air-defence equipment and missiles to North Korea, Seoul said.") == {
         "s0": "update"}
+
+
+def test_decisions_do_not_depend_on_the_hash_seed():
+    """Two seed claims can tie on overlap; sums taken in set order broke the tie one way
+    or the other from one run of the worker to the next."""
+    program = (
+        "from pathlib import Path\n"
+        "from monitor import claims, compare, seeds\n"
+        "loaded = seeds.load(Path('seeds'))\n"
+        "index = compare.SeedIndex([compare.SeedClaim(id=f'{s.id}:{i}', seed=s.id, claim=c)\n"
+        "                           for s in loaded for i, c in enumerate(s.claims)])\n"
+        "new = claims.extract('South Korea has decided to supply defensive weapons directly to Ukraine.',\n"
+        "                     published='2025-01-01')\n"
+        "print(sorted((d.seed_claim.id, d.kind) for d in compare.compare_article(index, new)))\n")
+    root = Path(__file__).resolve().parent.parent
+    runs = {subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in (0, 3)}
+    assert len(runs) == 1, runs
