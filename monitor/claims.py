@@ -8,6 +8,7 @@ words but are about the same fact with opposite stances.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -503,7 +504,21 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
                 position += 1
             previous = sentence
         previous = ""
+    _records_nearby(claims)
     return claims
+
+
+def _records_nearby(claims: list[Claim]) -> None:
+    """"Russia sent 810 drones. No earlier night saw so many drones." A record said in
+    the sentence next to a count, naming the very noun it counts, makes that count a record."""
+    for before, after in itertools.pairwise(claims):
+        for said, counted in ((after, before), (before, after)):
+            if said.figures or not said.superlative or said.hedged or said.sentence == counted.sentence:
+                continue
+            units = {lemma(w.lower()) for w in tokens(said.text)}  # the noun itself: "military" is no count
+            for fig in counted.figures:
+                if fig.unit and fig.unit in units:
+                    fig.superlative = True
 
 
 @lru_cache(maxsize=256)

@@ -278,6 +278,8 @@ def _entity_names() -> dict[str, str]:
 
 def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
     """How a new figure stands to a seed figure that measures the same thing."""
+    if fs.superlative and fn.superlative and not fs.overlaps(fn) and not _beats(fs, new, fn):
+        return None  # a smaller "largest attack" is the record of one city or month, or an old one
     if fn.delta and not fs.delta:
         return "update"            # an increment on a known total
     if (fn.change or _revised_up_or_down(new)) and abs(fn.value - fs.value) > 0.05 * max(fs.value, 1):
@@ -287,6 +289,13 @@ def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
     if fn.change or _revised(new) or _later(seed, new):
         return "update"
     return "conflict"
+
+
+def _beats(fs: Figure, new: Claim, fn: Figure) -> bool:
+    """Does the new record go past the old one, upwards (or downwards for the fewest)?"""
+    if re.search(r"\b(?:lowest|smallest|fewest|least)\b", new.text, re.I):
+        return fn.value < fs.value
+    return fn.value > fs.value
 
 
 _ORDER = {"update": 3, "conflict": 2, "support": 4}

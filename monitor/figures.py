@@ -343,6 +343,7 @@ _RECORD = re.compile(
     r"\b(?:(?:surpass|exceed|eclips|outstrip|top|beat)\w*\s+(?:every|all|any)\s+(?:earlier|previous|prior|other)"
     r"|all-time|new high|(?:highest|largest|biggest|most)\s+(?:ever|yet|so far|since)"
     r"|than (?:ever|at any (?:time|point)) before|never before"
+    r"|(?:no (?:previous|earlier|prior|other)|never)\b[^.;]{0,50}\bso many"
     r"|more than [^.;]{0,40}\b(?:on|in) any (?:single |other |previous )?(?:night|day|week|month|year|attack)"
     r"|the most [^.;]{0,40}\b(?:on|in) (?:a|any|one) single (?:night|day|attack|strike|wave|barrage))\b", re.I)
 

@@ -176,6 +176,23 @@ def test_a_further_share_is_one_part_of_a_poll_not_a_rise(index):
     assert alerts(index, text) == {}
 
 
+def test_a_record_said_in_the_next_sentence_makes_the_count_a_record(index):
+    text = ("Russia sent 810 drones against Ukraine overnight, the air force said. "
+            "No previous night of the war had seen so many drones, it added.")
+    assert alerts(index, text) == {"s2": "update"}
+
+
+def test_a_record_about_something_else_next_door_leaves_the_count_alone(index):
+    text = ("Russia sent 810 drones against Ukraine overnight, the air force said. "
+            "It was the deadliest year for civilians since the invasion, the UN said.")
+    assert alerts(index, text) == {}
+
+
+def test_a_smaller_largest_attack_is_the_record_of_something_narrower(index):
+    text = "Russia launched 50 drones against Ukraine, the largest attack on Kharkiv this month."
+    assert alerts(index, text) == {}
+
+
 def test_a_possibility_the_seeds_already_report_as_done_is_not_news():
     seeds = ["North Korean troops could soon join Russian forces in the war.",
              "North Korean troops are fighting alongside Russian forces in the war."]
