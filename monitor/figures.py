@@ -238,6 +238,21 @@ _VAGUE = [(re.compile(r"\b" + pattern + r"\b", re.I), lo, hi) for pattern, lo, h
 _VAGUE_HINT = re.compile(r"hundred|thousand|million|dozen", re.I)   # in every VAGUE pattern
 
 
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _may_count(text: str) -> bool:
+    """What every pattern of extract() needs somewhere: a digit, a number word or a
+    vague amount. Most sentences have none, and this asks in a few microseconds."""
+    if _DIGIT.search(text):
+        return True
+    low = text.casefold()
+    if any(hint in low for hint in ("hundred", "thousand", "million", "dozen")):  # _VAGUE_HINT
+        return True
+    return not SMALL.keys().isdisjoint(_LETTERS.findall(low))
+
+
 def _vague(text: str) -> list[tuple[float, float, int, int, str]]:
     found: list[tuple[float, float, int, int, str]] = []
     if not _VAGUE_HINT.search(text):
@@ -369,6 +384,8 @@ def _is_date_number(text: str, start: int, end: int, value: float, pct: bool) ->
 
 def extract(text: str) -> list[Figure]:
     """All figures of one sentence, in order; dates and years are kept out."""
+    if not _may_count(text):
+        return []
     figures: list[Figure] = []
     spans: list[tuple[int, int]] = []
 
