@@ -635,8 +635,32 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
         done = _realises(seed, new) if not settled else ""
         if done:
             return ("update", f"seed possible, new done ({done})")
+        if mutual and _first_acknowledged(new) and not _other_agent(seed, new):
+            # others may have reported it (the seeds too); a party owning it is the news
+            return ("update", "seed possible, now acknowledged for the first time")
         return None
     return None
+
+
+# "confirmed for the first time that …", "the first time Pyongyang has publicly admitted …"
+_ACKNOWLEDGE = r"(?:confirm|admit|acknowledg|conced)\w*"
+_FIRST_ACKNOWLEDGED = re.compile(
+    r"\b" + _ACKNOWLEDGE + r"\b[^.;]{0,60}?\bfor the first time\b"
+    r"|\bfor the first time\b[^.;]{0,60}?\b" + _ACKNOWLEDGE +
+    r"|\bthe first time\b[^.;]{0,60}?\b(?:publicly|officially|openly)\s+" + _ACKNOWLEDGE +
+    r"|\bfirst (?:public|official) (?:admission|acknowledg\w*|confirmation)\b", re.I)
+
+
+def _first_acknowledged(new: Claim) -> bool:
+    return bool(_FIRST_ACKNOWLEDGED.search(new.sentence))
+
+
+def _other_agent(seed: Claim, new: Claim) -> bool:
+    """Different doers of the hedged act: "Russia … supply North Korea" is not "North Korea sent"."""
+    heads = [h for h in seed.hedge_heads if len(h) > 2]
+    seed_agent = _agent(seed.text, heads) if heads else ""
+    new_agent = _agent(new.text, heads) if heads else ""
+    return bool(seed_agent and new_agent and seed_agent != new_agent)
 
 
 # ---------------------------------------------------------------- decision

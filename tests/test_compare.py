@@ -201,6 +201,25 @@ def test_a_possibility_the_seeds_already_report_as_done_is_not_news():
     assert alerts(idx, "North Korean troops have joined Russian forces in the war, officials said.") == {}
 
 
+SETTLED = ["North Korean troops could soon join Russian forces in the war.",
+           "North Korean troops are fighting alongside Russian forces in the war."]
+
+
+def test_a_party_acknowledging_for_the_first_time_what_others_reported_is_news():
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(SETTLED) for c in claims.extract(t)])
+    text = ("North Korea confirmed for the first time that its troops had joined Russian forces in the war, "
+            "state media said.")
+    assert alerts(idx, text) == {"s0": "update"}
+
+
+def test_a_first_time_that_is_no_acknowledgement_is_not_news():
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(SETTLED) for c in claims.extract(t)])
+    text = "North Korean troops have joined Russian forces in the war, fighting in Kursk for the first time."
+    assert alerts(idx, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
