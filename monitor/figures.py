@@ -270,6 +270,11 @@ def _vague(text: str) -> list[tuple[float, float, int, int, str]]:
 _QUALIFIER_END = re.compile(r"\b(?:" + APPROX + "|" + LOWER + "|" + UPPER + r")\s*$")
 
 
+_AUXILIARY = {"are", "is", "was", "were", "be", "been", "being", "have", "has", "had", "to", "now", "already",
+              "believed", "thought", "feared", "estimated", "reported", "reportedly", "said", "likely",
+              "probably", "possibly", "presumed", "understood", "known", "confirmed", "also"}
+
+
 def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, list[str]]:
     """Change, delta, superlative and role markers in the figure's clause."""
     left = re.split(r"[;:()—–]|,\s", text[:start])[-1]
@@ -279,7 +284,8 @@ def _context_flags(text: str, start: int, end: int) -> tuple[bool, bool, bool, l
     while right_words and right_words[0] in ("per", "cent", "percent", "percentage", "point", "points"):
         right_words.pop(0)   # "71.4 per cent of respondents … opposed": the unit is not context
     near_left = left_words[-6:]
-    near_right = right_words[:6]
+    # "2,000 soldiers are believed to have been killed": the fate comes after the hedging
+    near_right = [w for w in right_words if w not in _AUXILIARY][:6]
     clause_lemmas = {lemma(w) for w in left_words} | set(left_words)
     bare_left = _QUALIFIER_END.sub("", left.lower().rstrip()).rstrip()
     change = (bool(clause_lemmas & CHANGE_WORDS) and bool(re.search(r"\b(?:to|at)$", bare_left))) \

@@ -87,3 +87,8 @@ def test_the_most_in_a_single_attack_is_a_record():
 def test_per_cent_written_in_two_words_keeps_what_the_share_says():
     f = extract("Asked about arming Ukraine, 71.4 per cent of respondents said they were opposed.")[0]
     assert (f.value, f.unit, f.roles) == (71.4, "percent", ["oppose"])
+
+
+def test_a_fate_told_after_a_hedged_passive_still_belongs_to_the_count():
+    f = only("About 2,000 North Korean soldiers are believed to have been killed fighting for Russia.")
+    assert f.roles == ["killed"]
