@@ -307,7 +307,7 @@ _LIGHT_VERBS = {"begin", "began", "begun", "beginning", "start", "started", "sta
 
 def _hedge_heads(text: str) -> list[str]:
     """The content words a hedge governs: what is only possible, planned or likely."""
-    words = re.findall(r"[A-Za-z']+", text.replace("’", "'"))
+    words = re.findall(r"[A-Za-z']+", _HEDGED_AMOUNT.sub("", text).replace("’", "'"))
     low = [w.lower() for w in words]
     heads = []
     content = [i for i, x in enumerate(low) if not (x in STOPWORDS or x in _SCOPE_SKIP or x in HEDGES
@@ -351,8 +351,15 @@ def main_clause(text: str) -> str:
     return _RELATIVE.sub(cut, text)
 
 
+# "recruited potentially hundreds of Yemenis": the hedge widens the figure; the act is reported
+_HEDGED_AMOUNT = re.compile(
+    r"\b(?:potentially|possibly|perhaps|probably|maybe)\s+(?=(?:as many as |up to |more than |over |around "
+    r"|about |some )?(?:\d|tens of|hundreds|thousands|dozens|millions|several|a few\b|a dozen\b))", re.I)
+
+
 def _hedges(text: str) -> list[str]:
-    text = main_clause(text)
+    whole = text
+    text = _HEDGED_AMOUNT.sub("", main_clause(text))
     found = []
     for w in re.findall(r"[A-Za-z']+", text.lower()):
         if w in HEDGES or lemma(w) in HEDGES:
@@ -364,10 +371,13 @@ def _hedges(text: str) -> list[str]:
         found.append("undecided")
     if _WARNED_AGAINST.search(text):
         found.append("warned against")   # "warned Seoul against supplying weapons": not done
+    if _WARNED_OF.search(whole):
+        found.append("warned that")      # "warned that sending weapons would ruin ties": a what-if
     return found
 
 
 _WARNED_AGAINST = re.compile(r"\b(?:warn|caution|advis|urg)\w*\b[^.;]{0,40}?\bagainst\s+\w+ing\b", re.I)
+_WARNED_OF = re.compile(r"\bwarn\w*\b[^.;]{0,60}?\bthat\b[^.;]{0,80}?\b(?:would|could|might)\b", re.I)
 
 
 _SPEECH = r"said|says|say|told|tells|added|adds|warned|noted|announced|stated|reported|wrote|explained"

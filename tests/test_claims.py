@@ -89,3 +89,15 @@ def test_an_aside_or_a_list_is_not_a_claim_of_its_own():
 def test_warning_against_doing_it_is_not_reporting_it_done():
     c = one("Russia warned South Korea on Thursday against supplying weapons to Ukraine.")
     assert c.stance == "possible"
+
+
+def test_a_hedge_on_an_amount_widens_the_figure_and_leaves_the_act_reported():
+    c = one("Russia has recruited potentially hundreds of Yemeni men to fight in Ukraine.")
+    assert c.stance == "asserted"
+    assert c.figures[0].raw == "hundreds"
+
+
+def test_a_warning_of_what_would_follow_is_a_what_if():
+    c = one("Russia repeated its warning to South Korea on Thursday that sending weapons to Ukraine would "
+            "ruin relations between the two countries.")
+    assert c.stance == "possible"
