@@ -474,6 +474,8 @@ def _realises(seed: Claim, new: Claim) -> str:
             continue  # "encouraged Trump to resume contacts": asked for, not done
         completed = (set(before) & COMMITMENT or _past_tense(words[i]) or _took_place(words, i)
                      or any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in words[:i]))
+        if _only_named(words, keys, i, heads):
+            continue
         if not completed:
             continue
         near = set(_near_entities(new.text, [k], 8)) | set(_near_entities(new.text, [k], 8, names=False))
@@ -580,6 +582,20 @@ def index_free_similarity(seed: Claim, new: Claim) -> float:
 
 _IRREGULAR_PAST = {"met", "sent", "gave", "began", "held", "made", "took", "went", "sold", "fought",
                    "brought", "bought", "struck", "shot", "won", "lost", "told", "came", "left"}
+
+
+_BE = {"is", "are", "was", "were", "been", "be"}
+
+
+def _only_named(words: list[str], keys: list[str], i: int, heads: list[str]) -> bool:
+    """Is the hedged act at i (or just before the thing at i) an -ing form that names
+    it without doing it? "debated sending weapons", "warned that sending weapons would …";
+    but "is sending weapons" and "began sending weapons" report it under way."""
+    for j in range(i, max(-1, i - 4), -1):
+        if words[j].endswith("ing") and keys[j] in heads:
+            return not (set(keys[max(0, j - 3):j]) & COMMITMENT or (j and words[j - 1] in _BE)
+                        or _took_place(words, j))
+    return False
 
 
 def _past_tense(word: str) -> bool:

@@ -220,6 +220,11 @@ def test_a_first_time_that_is_no_acknowledgement_is_not_news():
     assert alerts(idx, text) == {}
 
 
+def test_an_act_named_as_a_gerund_is_not_reported_done(index):
+    assert alerts(index, "South Korea's parliament debated sending weapons to Ukraine on Tuesday.") == {}
+    assert alerts(index, "South Korea began sending weapons to Ukraine on Tuesday.") == {"s3": "update"}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
