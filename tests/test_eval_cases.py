@@ -1,9 +1,9 @@
 """The labelled cases kept with the tests stay above the quality bar.
 
 Every set must be free of false alerts (a false alert costs more than a missed one).
-Recall is held over all the sets together, at the level they reach now, as a guard
-against regressions: the blind sets (fresh, blind2, blind3, blind4, written by someone
-who had not read the code) still miss alerts that need more than wording rules — a
+Recall is held set by set at the level each reaches now, as a guard against
+regressions: the blind sets (fresh and blind2 to blind10, written by helpers who had
+not read the code) still miss alerts that need more than wording rules — a
 re-export ban against "deals with Poland", a death against "no reported casualties",
 a meeting described as "sat down together" or one that "will not go ahead",
 Pyongyang's own admission, troops "used as cannon fodder" against "not cannon fodder", a quote
@@ -34,12 +34,15 @@ def test_case_set_has_no_false_alert(scores, name):
                                              for f, why in scores[name].false_alerts]
 
 
-# A floor against regressions, below today's 0.69 (46 of 67): the newest blind sets are
-# kept as they are, with the misses their first sight revealed, so recall is honest.
-MIN_RECALL = 0.65
+# Alerts each set finds today: a ratchet against regressions, set by set (an aggregate
+# floor moved every time a new blind set came in with the misses of its first sight).
+# Raise a number when a set finds more; a set not listed must find all its alerts.
+FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 5, "blind6": 4, "blind7": 3, "blind8": 3,
+         "blind9": 4, "blind10": 2, "fresh": 7}
 
 
-def test_case_sets_together_miss_few_alerts(scores):
-    expected = sum(s.expected for s in scores.values())
-    missed = [m for s in scores.values() for m in s.missed]
-    assert (expected - len(missed)) / expected >= MIN_RECALL, missed
+@pytest.mark.parametrize("name", [p.stem for p in CASES])
+def test_case_set_finds_the_alerts_it_found_before(scores, name):
+    score = scores[name]
+    found = score.expected - len(score.missed)
+    assert found >= FOUND.get(name, score.expected), score.missed
