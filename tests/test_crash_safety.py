@@ -264,3 +264,9 @@ def test_a_page_whose_analysis_overruns_is_marked_failed_and_the_poll_goes_on(
     assert rows[server.url("/endless")] == "failed: analysis took longer than 0.3s; stopped"
     assert rows[server.url("/normal")] == "done: "
     assert result.feeds[0].status == "ok"
+
+
+def test_the_store_is_a_wal_that_syncs_at_checkpoints(fresh_db):
+    """Durable against the worker dying (WAL); not paying a disk sync per stored item."""
+    assert fresh_db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert fresh_db.execute("PRAGMA synchronous").fetchone()[0] == 1   # NORMAL
