@@ -94,7 +94,8 @@ def unit_of(word: str) -> str:
     lem = lemma(word)
     return _UNIT_OF.get(lem, _UNIT_OF.get(word, lem))
 
-_NUMBER = re.compile(r"(?<![\w.])(\$)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%)?(?![\w])")
+# not after "MiG-", "F-", "KN-": a model's name, not a count
+_NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(\$)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%)?(?![\w])")
 _WORDNUM = re.compile(
     r"\b((?:" + "|".join(SMALL) + r")(?:[- ](?:" + "|".join(k for k in SMALL if SMALL[k] < 10) + r"))?)\b",
     re.I)
@@ -161,9 +162,12 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
+_DESIGNATION = re.compile(r"\b[A-Z][A-Za-z]*-\d+[A-Za-z]*\b")
+
+
 def _unit_after(text: str, end: int) -> str | None:
     """The counted noun after a number: '10,000 North Korean troops to' → 'troop'."""
-    rest = text[end:end + 80]
+    rest = _DESIGNATION.sub(" ", text[end:end + 80])   # "40 KN-23 missiles" counts missiles
     if re.match(r"\s*(?:%|percent\b|per cent\b|percentage points?\b)", rest, re.I):
         return "point" if "point" in rest[:25].lower() else "percent"
     words = _words(rest)
@@ -176,6 +180,9 @@ def _unit_after(text: str, end: int) -> str | None:
         low = w.lower()
         lem = lemma(low)
         if lem in _UNIT_OF or low in _UNIT_OF:
+            nxt = words[i + 1][0].lower() if i + 1 < len(words) else ""
+            if low == lem and nxt.endswith("s") and lemma(nxt) in (nxt[:-1], nxt[:-2]):
+                return lemma(nxt)   # "29 fighter jets", "200 drone strikes": the plural is counted
             return _UNIT_OF.get(lem, _UNIT_OF.get(low))
         if low in ("and", "or") and head:
             # "267 attack and decoy drones": two modifiers of one counted noun
@@ -365,7 +372,8 @@ _RECORD = re.compile(
     r"|all-time|new high|(?:highest|largest|biggest|most)\s+(?:ever|yet|so far|since)"
     r"|than (?:ever|at any (?:time|point)) before|never before"
     r"|(?:no (?:previous|earlier|prior|other)|never)\b[^.;]{0,50}\bso many"
-    r"|more than [^.;]{0,40}\b(?:on|in) any (?:single |other |previous )?(?:night|day|week|month|year|attack)"
+    r"|more (?:\w+ ){0,2}?than [^.;]{0,40}?\b(?:on|in) any (?:single |other |previous )?"
+    r"(?:night|day|week|month|year|attack)"
     r"|the most [^.;]{0,40}\b(?:on|in) (?:a|any|one) single (?:night|day|attack|strike|wave|barrage))\b", re.I)
 
 

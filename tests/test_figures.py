@@ -92,3 +92,20 @@ def test_per_cent_written_in_two_words_keeps_what_the_share_says():
 def test_a_fate_told_after_a_hedged_passive_still_belongs_to_the_count():
     f = only("About 2,000 North Korean soldiers are believed to have been killed fighting for Russia.")
     assert f.roles == ["killed"]
+
+
+def test_a_model_name_with_a_number_is_not_a_count():
+    assert extract("Russia was preparing to deliver MiG-29 jets to North Korea.") == []
+
+
+def test_a_model_name_between_number_and_noun_is_skipped():
+    assert only("Russia fired 40 KN-23 missiles at Kyiv.").unit == "missile"
+
+
+def test_a_modifier_noun_before_a_plural_is_not_what_is_counted():
+    assert only("Russia will deliver 29 fighter jets to North Korea.").unit == "jet"
+    assert only("The Pentagon will close 100 military bases.").unit == "base"
+
+
+def test_more_of_a_thing_than_on_any_other_night_is_a_record():
+    assert only("Russia sent 810 drones, more drones than on any other night of the war.").superlative
