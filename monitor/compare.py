@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, _is_number_word, key_of
 from monitor.claims import _negation as negation
+from monitor.entities import key_for
 from monitor.figures import Figure
 from monitor.retrieve import Bm25Index
 from monitor.text import STOPWORDS
@@ -161,6 +162,11 @@ class SeedIndex:
             found += self.retrieval.search(core, limit // 2)
         for unit in sorted({f.unit for f in claim.figures if f.unit}):
             found += self.retrieval.search(terms, limit // 2, required=_unit_term(unit))
+            # and the seed figures of that measure about the same parties, however worded
+            parties = sorted({key_for(e) for f in claim.figures if f.unit == unit
+                              for e in f.entities + ([f.owner] if f.owner else [])} & self.idf.keys())
+            if parties:
+                found += self.retrieval.search(parties, limit // 2, required=_unit_term(unit))
         return [self.groups[rowid] for rowid in dict.fromkeys(found)]
 
     def _seed(self, seed: Claim) -> tuple[dict[str, float], dict[str, float], float]:

@@ -162,6 +162,8 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
+_PEOPLE = {"person", "national", "citizen", "civilian", "resident", "individual"}
+_ENLISTED = re.compile(r"\b(?:recruit|enlist|conscript|mobili[sz]|draft)(?:ed|s|ing)?\b", re.I)
 _DESIGNATION = re.compile(r"\b[A-Z][A-Za-z]*-\d+[A-Za-z]*\b")
 
 
@@ -407,6 +409,8 @@ def extract(text: str) -> list[Figure]:
         unit = "percent" if raw.endswith("%") else _unit_after(text, end)
         if unit is None:
             unit = _unit_before(text, start)
+        if unit in _PEOPLE and _ENLISTED.search(text[max(0, start - 40):end + 60]):
+            unit = "troop"   # "recruited hundreds of Yemeni nationals to fight": recruits
         change, delta, superlative, roles = _context_flags(text, start, end)
         if word in ("an additional", "another"):
             delta = True

@@ -109,3 +109,8 @@ def test_a_modifier_noun_before_a_plural_is_not_what_is_counted():
 
 def test_more_of_a_thing_than_on_any_other_night_is_a_record():
     assert only("Russia sent 810 drones, more drones than on any other night of the war.").superlative
+
+
+def test_people_recruited_to_fight_are_counted_as_troops():
+    assert only("Russia has recruited potentially hundreds of Yemeni nationals to assist in its war.").unit == "troop"
+    assert only("About 500 civilians were evacuated from Kursk.").unit == "person"
