@@ -134,7 +134,7 @@ class Claim:
 
     def _double_negative(self) -> bool:
         low = self.text.lower()
-        return bool(re.search(r"\b(not|n't|cannot)\b[^.,;]{0,25}\brul(e|ed|ing)\s+out\b", low)) \
+        return bool(_NOT_RULED_OUT.search(low)) \
             or bool(re.search(r"\b(not|n't)\b[^.,;]{0,15}\bexclud", low))
 
     def to_dict(self) -> dict:
@@ -364,7 +364,7 @@ def _hedges(text: str) -> list[str]:
     for w in re.findall(r"[A-Za-z']+", text.lower()):
         if w in HEDGES or lemma(w) in HEDGES:
             found.append(w)
-    if re.search(r"\b(not|n't|cannot)\b[^.,;]{0,25}\brul(e|ed|ing)\s+out\b", text.lower()):
+    if _NOT_RULED_OUT.search(text):
         found.append("not ruled out")
     if re.search(r"\b(?:not|n't|no|yet to)\b[^.,;]{0,15}\b(?:decide|decided|decision|determined|finali[sz]ed)\b",
                  text.lower()):
@@ -376,6 +376,9 @@ def _hedges(text: str) -> list[str]:
     return found
 
 
+# "has not ruled out", "cannot be ruled out", "did not rule it out": two negations, a possibility
+_NOT_RULED_OUT = re.compile(r"\b(?:not|n't|cannot)\b[^.,;]{0,25}\brul(?:e|ed|ing)\s+(?:(?:it|this|that|them)\s+)?out\b",
+                            re.I)
 _WARNED_AGAINST = re.compile(r"\b(?:warn|caution|advis|urg)\w*\b[^.;]{0,40}?\bagainst\s+\w+ing\b", re.I)
 _WARNED_OF = re.compile(r"\bwarn\w*\b[^.;]{0,60}?\bthat\b[^.;]{0,80}?\b(?:would|could|might)\b", re.I)
 
@@ -452,6 +455,8 @@ def _event_date(text: str, published: str) -> str:
 # "Top Photo: Biden (left) meets with Putin (right)." describes a picture, not the news
 _CAPTION_LABEL = re.compile(r"\s*(?:top |file |main |lead )?(?:photo|image|picture|pictured|caption|"
                             r"photo credit|credit)s?\b[^:.]{0,25}:", re.I)
+# a fact-check's "CLAIM: …" paragraph quotes what it goes on to judge, often false
+_CHECKED_CLAIM = re.compile(r"\s*(?:the )?(?:claim|rumou?r|myth|false claim)s?\s*:", re.I)
 _IN_PICTURE = re.compile(r"\((?:left|right|centre|center|second (?:left|right)|l|r|c)\)", re.I)
 
 
@@ -502,8 +507,8 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
     previous = ""
     position = 0
     for paragraph in re.split(r"\n+", text):
-        if _CAPTION_LABEL.match(paragraph):
-            continue   # the whole caption: "Top Photo: …. Zelenskyy sits in between."
+        if _CAPTION_LABEL.match(paragraph) or _CHECKED_CLAIM.match(paragraph):
+            continue   # the whole caption ("Top Photo: …. Zelenskyy sits in between."), or the claim checked
         for sentence in split_sentences(paragraph):
             if not is_claim_like(sentence):
                 previous = sentence if word_count(sentence) >= 6 else previous

@@ -101,3 +101,13 @@ def test_a_warning_of_what_would_follow_is_a_what_if():
     c = one("Russia repeated its warning to South Korea on Thursday that sending weapons to Ukraine would "
             "ruin relations between the two countries.")
     assert c.stance == "possible"
+
+
+def test_not_ruled_it_out_is_a_possibility_too():
+    assert one("Seoul has declined to supply weapons to Ukraine but has not ruled it out.").stance == "possible"
+
+
+def test_the_claim_a_fact_check_quotes_is_not_a_claim():
+    found = claims.extract("CLAIM: A video shows Seoul has secretly started arming Ukraine.\n\n"
+                           "VERDICT: False. The howitzers in the video are Polish ones sent to Ukraine.")
+    assert [c.text for c in found] == ["The howitzers in the video are Polish ones sent to Ukraine."]
