@@ -11,6 +11,7 @@ anything uncertain becomes `review`, which is reported but never alerted.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -98,6 +99,22 @@ class SeedIndex:
             self.groups.setdefault(rowid, []).append(sc)
         self.retrieval = Bm25Index(list(rows), weights=(1.0, 0.3))
         self.settled = self._settled_possibilities()
+        # every seed figure by measure, sorted, to tell in one bisection whether a new
+        # figure is one the seeds already give (see compare_claim)
+        given: dict[tuple, list[float]] = {}
+        for sc in seed_claims:
+            for f in sc.claim.figures:
+                if f.unit and f.high <= f.low * 1.25:   # a stated figure, not "several thousand"
+                    given.setdefault((f.unit, tuple(sorted(f.roles)), f.superlative), []).append(f.value)
+        self.given = {slot: sorted(values) for slot, values in given.items()}
+
+    def gives(self, new: Claim, fn: Figure) -> bool:
+        """Does some seed state this very figure (same measure, same number), whoever it is
+        about? A figure the baseline holds is not news, even when the new sentence leaves
+        out the parties that would tie it to its seed sentence."""
+        values = self.given.get((fn.unit, tuple(sorted(_roles(new, fn))), fn.superlative), [])
+        i = bisect.bisect_left(values, fn.value * 0.995)
+        return i < len(values) and values[i] <= fn.value * 1.005
 
     def _settled_possibilities(self) -> set[int]:
         """Seed claims that call something possible which another seed claim reports
@@ -350,8 +367,6 @@ class FigureTable:
 
     def nearby(self, fn: Figure, new: Claim) -> list[tuple[SeedClaim, Figure]]:
         """Seed figures of the same measure that overlap fn, plus the nearest on each side."""
-        import bisect
-
         found = []
         for (unit, roles, superlative, parties), (entries, lows, reach) in self.slots.items():
             if unit != fn.unit or roles != tuple(sorted(_roles(new, fn))) or superlative != fn.superlative:
@@ -645,12 +660,13 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
             return ("conflict", "seed asserted, new denied")
         return None
     if n == "denied" and s == "possible":
-        # "has not sent" leaves a possibility open; "will not send" / "ruled out" closes it
-        if mutual and _scope_hits(new, seed) and _decides(new):
+        # "has not sent" leaves a possibility open; "will not send" / "ruled out" closes it,
+        # but "has long refused" tells a standing policy, which the seed already weighed
+        if mutual and _scope_hits(new, seed) and _decides(new) and not _HABITUAL.search(new.text):
             return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":
-        if mutual and _scope_hits(seed, new, within=new.keys):
+        if mutual and _scope_hits(seed, new, within=new.keys) and _asserts_act(seed, new):
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
@@ -683,6 +699,26 @@ def _other_agent(seed: Claim, new: Claim) -> bool:
     seed_agent = _agent(seed.text, heads) if heads else ""
     new_agent = _agent(new.text, heads) if heads else ""
     return bool(seed_agent and new_agent and seed_agent != new_agent)
+
+
+# the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
+_HABITUAL = re.compile(r"\b(?:has|have|had) (?:long|always|traditionally)\b|\btraditionally\b"
+                       r"|\bfor (?:decades|years)\b", re.I)
+
+
+def _asserts_act(seed: Claim, new: Claim) -> bool:
+    """Does the new claim report the act the seed denies, not just name it? "Seoul armed
+    Kyiv" does; "That is not the same as Seoul arming Kyiv" names it after a preposition."""
+    scope = {k for k in seed.negation_scope if not k.startswith("@")}
+    words = [w.lower() for w in re.findall(r"[A-Za-z']+", new.text)]
+    keys = [key_of(w) for w in words]
+    for i, k in enumerate(keys):
+        if k not in scope:
+            continue
+        if words[i].endswith("ing") and not (set(keys[max(0, i - 3):i]) & COMMITMENT or (i and words[i - 1] in _BE)):
+            continue
+        return True
+    return False
 
 
 # ---------------------------------------------------------------- decision
@@ -779,6 +815,8 @@ def compare_claim(index: SeedIndex, new: Claim) -> list[Decision]:
             decisions.append(d)
     # a figure some seed already gives is not news, whatever the other seeds say
     known = {d.details["figure"] for d in decisions if d.rule == "figure-match"}
+    known |= {d.details["figure"] for d in decisions if d.rule.startswith("figure")
+              and index.gives(new, new.figures[d.details["figure"]])}
     decisions = [d for d in decisions if not (d.rule in ("figure-update", "figure-conflict")
                                               and d.details["figure"] in known)]
     # (a restatement of a passing fragment, "targeting 17 of Ukraine's regions", does not

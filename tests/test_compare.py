@@ -225,6 +225,29 @@ def test_an_act_named_as_a_gerund_is_not_reported_done(index):
     assert alerts(index, "South Korea began sending weapons to Ukraine on Tuesday.") == {"s3": "update"}
 
 
+def test_a_refusal_told_as_a_habit_does_not_close_a_possibility(index):
+    text = "South Korea, a major arms exporter, has long refused to supply weapons to countries at war."
+    assert alerts(index, text) == {}
+
+
+def test_an_act_named_after_a_preposition_does_not_contradict_its_denial():
+    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c)
+                     for c in claims.extract("However, Seoul has declined to provide weapons to Ukraine.")])
+    assert alerts(idx, "That is not the same as Seoul arming Kyiv.") == {}
+    assert alerts(idx, "Seoul has provided weapons to Kyiv, officials said.") == {"s0": "conflict"}
+
+
+def test_a_figure_a_seed_states_is_not_news_even_without_its_parties():
+    seeds = ["The Pentagon more than tripled its estimate of the number of North Korean soldiers "
+             "currently training in Russia to 10,000.",
+             "Seoul says roughly 3,000 North Korean troops are already in Russia."]
+    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    text = ("The paper traces the count from Seoul's figure in late October, roughly 3,000 soldiers already "
+            "in Russia, to early November, when the Pentagon more than tripled its own estimate.")
+    assert alerts(idx, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
