@@ -455,6 +455,11 @@ def _event_date(text: str, published: str) -> str:
 # "Top Photo: Biden (left) meets with Putin (right)." describes a picture, not the news
 _CAPTION_LABEL = re.compile(r"\s*(?:top |file |main |lead )?(?:photo|image|picture|pictured|caption|"
                             r"photo credit|credit)s?\b[^:.]{0,25}:", re.I)
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+)*"                                   # MOSCOW, NEW YORK
+    r"(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?"                                          # , South Korea
+    r"(?:,? (?:\d{1,2} [A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.? \d{1,2})(?:,? \d{4})?)?"   # June 17, 2025
+    r"\s*(?:\([^()]{1,40}\))?\s*(?:--|-|–|—)\s+")                                    # (Reuters) -
 # a fact-check's "CLAIM: …" paragraph quotes what it goes on to judge, often false
 _CHECKED_CLAIM = re.compile(r"\s*(?:the )?(?:claim|rumou?r|myth|false claim)s?\s*:", re.I)
 _IN_PICTURE = re.compile(r"\((?:left|right|centre|center|second (?:left|right)|l|r|c)\)", re.I)
@@ -509,6 +514,9 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
     for paragraph in re.split(r"\n+", text):
         if _CAPTION_LABEL.match(paragraph) or _CHECKED_CLAIM.match(paragraph):
             continue   # the whole caption ("Top Photo: …. Zelenskyy sits in between."), or the claim checked
+        # "MOSCOW, June 17 (Reuters) - …": the wire's dateline is not part of the fact, and
+        # its city would pass for the sentence's main party; " -- " is a typed dash
+        paragraph = _DATELINE.sub("", paragraph, count=1).replace(" -- ", " — ")
         for sentence in split_sentences(paragraph):
             if not is_claim_like(sentence):
                 previous = sentence if word_count(sentence) >= 6 else previous

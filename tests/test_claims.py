@@ -111,3 +111,15 @@ def test_the_claim_a_fact_check_quotes_is_not_a_claim():
     found = claims.extract("CLAIM: A video shows Seoul has secretly started arming Ukraine.\n\n"
                            "VERDICT: False. The howitzers in the video are Polish ones sent to Ukraine.")
     assert [c.text for c in found] == ["The howitzers in the video are Polish ones sent to Ukraine."]
+
+
+def test_a_wire_dateline_is_not_part_of_the_claim():
+    c = one("MOSCOW, June 17 (Reuters) - North Korea will send another 6,000 troops to Ukraine's neighbour.")
+    assert c.text.startswith("North Korea will send")
+    assert c.entities[0] == "North Korea"
+
+
+def test_a_typed_double_dash_sets_off_an_aside_like_a_dash():
+    found = claims.extract("North Korea will send another 6,000 troops to Russia -- 1,000 sappers and "
+                           "5,000 builders -- to help rebuild the Kursk region, officials said.")
+    assert found[0].text == "North Korea will send another 6,000 troops to Russia."
