@@ -261,7 +261,7 @@ def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: 
     Same unit, same fate (killed ≠ deployed), records only against records, and
     the parties named around the seed figure present in the new claim.
     """
-    if fs.unit is None or fn.unit is None or fs.unit != fn.unit:
+    if fs.unit is None or fn.unit is None or fs.unit != fn.unit or fn.former:
         return False
     if fs.unit == "percent" and (fs.delta or fn.delta):
         return False  # "a further 16 percent said …" is one part of a poll's answers, not the whole

@@ -103,7 +103,8 @@ _WORD = re.compile(r"[A-Za-z%$][A-Za-z'’\-]*|\d[\d,.]*%?|[,;:()—–]")
 _STOP_UNIT = {"of", "to", "in", "at", "on", "from", "for", "with", "by", "were", "was", "have",
               "has", "had", "are", "is", "and", "or", "that", "who", "which", "since", "as",
               "into", "across", "a", "the", "this", "last", "per", "than", "be", "been", "will",
-              "would", "could", "may", "said", "says", "say", "while", "but", "its", "their"}
+              "would", "could", "may", "said", "says", "say", "while", "but", "its", "their",
+              "rather", "instead", "not", "versus", "vs", "compared", "up", "down"}
 _PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "who", "them"}
 
 
@@ -124,6 +125,7 @@ class Figure:
     entities: list[str] = field(default_factory=list)  # parties named around the figure
     owner: str = ""              # the party whose things are counted: "10,000 *North Korean* troops"
     event: bool = False          # counts one event ("launched overnight", "targeting 17 regions")
+    former: bool = False         # the value a new one replaces: "to 12,000 *from 10,000*"
 
     def overlaps(self, other: Figure, tolerance: float = 0.0) -> bool:
         lo = self.low * (1 - tolerance)
@@ -486,7 +488,23 @@ def extract(text: str) -> list[Figure]:
 
     figures.sort(key=lambda f: f.start)
     _inherit_units(text, figures)
+    _mark_former(text, figures)
     return figures
+
+
+_FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised)\s+from"
+                     r"|rather than|instead of|compared (?:with|to))\s*(?:an? |the )?(?:earlier |previous |initial )?"
+                     r"(?:estimate of |figure of )?$", re.I)
+
+
+def _mark_former(text: str, figures: list[Figure]) -> None:
+    """"Risen to 12,000 from 10,000", "about 7,000 rather than 10,000": the second figure
+    is the old value quoted beside the new one; it restates nothing and revises nothing."""
+    for i, fig in enumerate(figures):
+        left = text[max(0, fig.start - 60):fig.start]
+        after_change = i > 0 and figures[i - 1].change and re.search(r"\bfrom\s*$", left)
+        if _FORMER.search(left) or after_change:
+            fig.former = True
 
 
 def _inherit_units(text: str, figures: list[Figure]) -> None:
@@ -495,7 +513,9 @@ def _inherit_units(text: str, figures: list[Figure]) -> None:
         if fig.unit is not None:
             continue
         nxt = figures[i + 1] if i + 1 < len(figures) else None
-        if nxt and re.fullmatch(r"\s*of\s*", text[fig.end:nxt.start]):
+        # "50 of 73 drones", "about 7,000 rather than 10,000 troops": the next one's noun
+        if nxt and re.fullmatch(r"\s*(?:of|rather than|instead of|not|versus|vs\.?|compared (?:with|to)),?\s*",
+                                text[fig.end:nxt.start]):
             fig.unit = nxt.unit
         elif i > 0 and figures[i - 1].unit not in (None, "percent", "point"):
             fig.unit = figures[i - 1].unit

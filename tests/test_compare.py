@@ -248,6 +248,11 @@ def test_a_figure_a_seed_states_is_not_news_even_without_its_parties():
     assert alerts(idx, text) == {}
 
 
+def test_a_revision_quoting_the_old_value_updates_it(index):
+    text = "The number of North Korean troops sent to Russia has risen to 12,000 from 10,000."
+    assert alerts(index, text) == {"s0": "update"}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]

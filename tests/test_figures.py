@@ -114,3 +114,14 @@ def test_more_of_a_thing_than_on_any_other_night_is_a_record():
 def test_people_recruited_to_fight_are_counted_as_troops():
     assert only("Russia has recruited potentially hundreds of Yemeni nationals to assist in its war.").unit == "troop"
     assert only("About 500 civilians were evacuated from Kursk.").unit == "person"
+
+
+def test_the_value_a_new_one_replaces_is_marked_former():
+    new, old = extract("The number of North Korean troops in Russia has risen to 12,000 from 10,000.")
+    assert (new.former, old.former) == (False, True)
+    assert not any(f.former for f in extract("Estimates range from 10,000 to 12,000 troops."))
+
+
+def test_rather_than_gives_the_first_figure_the_second_ones_noun():
+    first, second = extract("The review puts the force at about 7,000 rather than 10,000 troops.")
+    assert (first.unit, second.former) == ("troop", True)
