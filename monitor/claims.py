@@ -603,6 +603,11 @@ def _doer_before(left: str, gaz: entities_mod.Gazetteer) -> str:
     start, end, canon = found[-1]
     between = clause[end:].split()
     before = clause[:start].split()
+    if between and between[-1].lower() == "with" and len(found) > 1 and before:
+        # "Russia attacked Ukraine overnight with 810 drones": the one attacked is no doer
+        first_start, first_end, first = found[0]
+        if not clause[:first_start].split() or clause[:first_start].split()[-1].lower() not in _PREPOSITIONS:
+            return first
     if len(between) > 3 or (before and before[-1].lower() in _PREPOSITIONS):
         return ""
     return canon

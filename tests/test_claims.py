@@ -123,3 +123,8 @@ def test_a_typed_double_dash_sets_off_an_aside_like_a_dash():
     found = claims.extract("North Korea will send another 6,000 troops to Russia -- 1,000 sappers and "
                            "5,000 builders -- to help rebuild the Kursk region, officials said.")
     assert found[0].text == "North Korea will send another 6,000 troops to Russia."
+
+
+def test_the_country_attacked_with_a_count_does_not_own_it():
+    fig = one("Russia attacked Ukraine overnight with 810 drones and 13 missiles.").figures[0]
+    assert fig.owner == "Russia"
