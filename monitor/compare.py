@@ -21,6 +21,7 @@ from functools import lru_cache
 from monitor.claims import ATTRIBUTION_VERBS, DECISION_WORDS, Claim, _is_number_word, key_of
 from monitor.claims import _negation as negation
 from monitor.entities import key_for
+from monitor.entities import load as load_gazetteer
 from monitor.figures import Figure
 from monitor.retrieve import Bm25Index
 from monitor.text import STOPWORDS
@@ -445,12 +446,23 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
                                and k not in _SCOPE_FILLER))
     if not words or not any(h in other_keys for h in words[:2]):
         return False
+    # a party the negation names comes back too: "declined to provide weapons *to
+    # Ukraine*" is not answered by "South Korea's arms exports reached $9.5 billion"
+    parties = {k for k in scope if k.startswith("@")}
+    if parties and not parties & (other_keys | {key_for(e) for e in _sentence_parties(other)}):
+        return False
     shared_words = [k for k in words if k in other_keys]
     if len(shared_words) / len(words) < 0.5:
         return False
     if len(shared_words) < min(2, len(words)) and not _restates(other, negated_claim):
         return False
     return len({k for k in scope if k in other_keys}) >= 2
+
+
+def _sentence_parties(claim: Claim) -> list[str]:
+    """The parties of the whole sentence, its speaker's too ("*Ukrainian* President
+    Zelenskyy said he planned to present a request to Seoul")."""
+    return claim.entities + load_gazetteer().entities(claim.sentence)
 
 
 # Words that sit in a denial's scope without being what is denied: "no *military* units

@@ -253,6 +253,15 @@ def test_a_revision_quoting_the_old_value_updates_it(index):
     assert alerts(index, text) == {"s0": "update"}
 
 
+def test_a_denial_is_answered_only_about_the_party_it_names():
+    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c)
+                     for c in claims.extract("However, Seoul has declined to provide weapons to Ukraine.")])
+    text = ("South Korea's arms exports reached about $9.5 billion last year, and the government has set a goal "
+            "of becoming one of the world's four largest arms exporters.")
+    assert alerts(idx, text) == {}
+    assert alerts(idx, "South Korea has begun exporting weapons to Ukraine, officials said.") == {"s0": "conflict"}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
