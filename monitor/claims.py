@@ -459,7 +459,7 @@ _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+)*"                                   # MOSCOW, NEW YORK
     r"(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?"                                          # , South Korea
     r"(?:,? (?:\d{1,2} [A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.? \d{1,2})(?:,? \d{4})?)?"   # June 17, 2025
-    r"\s*(?:\([^()]{1,40}\))?\s*(?:--|-|–|—)\s+")                                    # (Reuters) -
+    r"\s*(?:\([^()]{1,40}\))?\s*(?:--|-|–|—)\s+(?=[A-Z\"“‘'])")                       # (Reuters) - The
 # a fact-check's "CLAIM: …" paragraph quotes what it goes on to judge, often false
 _CHECKED_CLAIM = re.compile(r"\s*(?:the )?(?:claim|rumou?r|myth|false claim)s?\s*:", re.I)
 _IN_PICTURE = re.compile(r"\((?:left|right|centre|center|second (?:left|right)|l|r|c)\)", re.I)
@@ -510,7 +510,7 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
     gaz = gaz or entities_mod.load()
     claims: list[Claim] = []
     previous = ""
-    position = 0
+    position = first = 0
     for paragraph in re.split(r"\n+", text):
         if _CAPTION_LABEL.match(paragraph) or _CHECKED_CLAIM.match(paragraph):
             continue   # the whole caption ("Top Photo: …. Zelenskyy sits in between."), or the claim checked
@@ -527,21 +527,31 @@ def extract(text: str, published: str = "", gaz: entities_mod.Gazetteer | None =
                 position += 1
             previous = sentence
         previous = ""
-    _records_nearby(claims)
+        _records_nearby(claims[first:])
+        first = len(claims)
     return claims
 
 
 def _records_nearby(claims: list[Claim]) -> None:
     """"Russia sent 810 drones. No earlier night saw so many drones." A record said in
-    the sentence next to a count, naming the very noun it counts, makes that count a record."""
+    the sentence next to a count (same paragraph), naming the very noun it counts, makes
+    that count a record. The record must be one of an attack or a night, not any
+    superlative: "the drones hit the largest power plant" says nothing of their number."""
     for before, after in itertools.pairwise(claims):
         for said, counted in ((after, before), (before, after)):
-            if said.figures or not said.superlative or said.hedged or said.sentence == counted.sentence:
+            if said.figures or said.hedged or said.sentence == counted.sentence:
+                continue
+            if not (figures_mod.is_record(said.text) or _RECORD_OF_EVENT.search(said.text)):
                 continue
             units = {lemma(w.lower()) for w in tokens(said.text)}  # the noun itself: "military" is no count
             for fig in counted.figures:
                 if fig.unit and fig.unit in units:
                     fig.superlative = True
+
+
+_RECORD_OF_EVENT = re.compile(
+    r"\b(?:largest|biggest|heaviest|record|record-breaking|most massive)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attack|night|barrage|assault|bombardment|raid|strike|wave|salvo)s?\b", re.I)
 
 
 @lru_cache(maxsize=256)
@@ -603,6 +613,8 @@ def _doer_before(left: str, gaz: entities_mod.Gazetteer) -> str:
     start, end, canon = found[-1]
     between = clause[end:].split()
     before = clause[:start].split()
+    if before and before[-1].lower() == "by":
+        return canon   # "Kyiv was attacked by Russia overnight with 479 drones": the passive's agent
     if between and between[-1].lower() == "with" and len(found) > 1 and before:
         # "Russia attacked Ukraine overnight with 810 drones": the one attacked is no doer
         first_start, first_end, first = found[0]

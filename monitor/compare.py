@@ -317,7 +317,7 @@ def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
 
 def _beats(fs: Figure, new: Claim, fn: Figure) -> bool:
     """Does the new record go past the old one, upwards (or downwards for the fewest)?"""
-    if re.search(r"\b(?:lowest|smallest|fewest|least)\b", new.text, re.I):
+    if re.search(r"\b(?:lowest|smallest|fewest)\b|(?<!\bat )\bleast\b", new.text, re.I):
         return fn.value < fs.value
     return fn.value > fs.value
 
@@ -685,7 +685,7 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
         done = _realises(seed, new) if not settled else ""
         if done:
             return ("update", f"seed possible, new done ({done})")
-        if mutual and _first_acknowledged(new) and not _other_agent(seed, new):
+        if mutual and _first_acknowledged(new, seed) and not _other_agent(seed, new):
             # others may have reported it (the seeds too); a party owning it is the news
             return ("update", "seed possible, now acknowledged for the first time")
         return None
@@ -695,14 +695,24 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
 # "confirmed for the first time that …", "the first time Pyongyang has publicly admitted …"
 _ACKNOWLEDGE = r"(?:confirm|admit|acknowledg|conced)\w*"
 _FIRST_ACKNOWLEDGED = re.compile(
-    r"\b" + _ACKNOWLEDGE + r"\b[^.;]{0,60}?\bfor the first time\b"
-    r"|\bfor the first time\b[^.;]{0,60}?\b" + _ACKNOWLEDGE +
-    r"|\bthe first time\b[^.;]{0,60}?\b(?:publicly|officially|openly)\s+" + _ACKNOWLEDGE +
+    r"\b" + _ACKNOWLEDGE + r"\s+(?:on \w+day\s+)?for the first time\b"
+    r"|\bfor the first time\s*,?\s+(?:\w+\s+){0,3}?(?:publicly |officially |openly )?" + _ACKNOWLEDGE +
+    r"|\bthe first time\s+(?:\w+\s+){1,3}?(?:publicly|officially|openly)\s+" + _ACKNOWLEDGE +
     r"|\bfirst (?:public|official) (?:admission|acknowledg\w*|confirmation)\b", re.I)
 
 
-def _first_acknowledged(new: Claim) -> bool:
-    return bool(_FIRST_ACKNOWLEDGED.search(new.sentence))
+def _first_acknowledged(new: Claim, seed: Claim) -> bool:
+    """A party of the seed claim owning, for the first time, something done: the one who
+    acknowledges is named just before the words, and what is acknowledged is in the past
+    ("sent", "had fought"), not "is under review" or "are in Russia"."""
+    m = _FIRST_ACKNOWLEDGED.search(new.text)
+    if not m:
+        return False
+    before = load_gazetteer().entities(new.text[max(0, m.start() - 40):m.end()])
+    if not before or before[-1] not in seed.entities:
+        return False
+    rest = re.findall(r"[A-Za-z']+", (new.text[:m.start()] + " " + new.text[m.end():]).lower())
+    return any(_past_tense(w) and key_of(w) not in ATTRIBUTION_VERBS for w in rest)
 
 
 def _other_agent(seed: Claim, new: Claim) -> bool:

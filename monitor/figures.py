@@ -165,7 +165,7 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
 
 _PEOPLE = {"person", "national", "citizen", "civilian", "resident", "individual"}
-_ENLISTED = re.compile(r"\b(?:recruit|enlist|conscript|mobili[sz]|draft)(?:ed|s|ing)?\b", re.I)
+_ENLISTED = re.compile(r"\b(?:recruit|enlist|conscript|mobili[sz]e)(?:d|ed|s|ing)?\b", re.I)
 _DESIGNATION = re.compile(r"\b[A-Z][A-Za-z]*-\d+[A-Za-z]*\b")
 
 
@@ -186,7 +186,7 @@ def _unit_after(text: str, end: int) -> str | None:
         if lem in _UNIT_OF or low in _UNIT_OF:
             nxt = words[i + 1][0].lower() if i + 1 < len(words) else ""
             if low == lem and nxt.endswith("s") and lemma(nxt) in (nxt[:-1], nxt[:-2]):
-                return lemma(nxt)   # "29 fighter jets", "200 drone strikes": the plural is counted
+                return _UNIT_OF.get(lemma(nxt), lemma(nxt))   # "29 fighter jets": the plural is counted
             return _UNIT_OF.get(lem, _UNIT_OF.get(low))
         if low in ("and", "or") and head:
             # "267 attack and decoy drones": two modifiers of one counted noun

@@ -128,3 +128,12 @@ def test_a_typed_double_dash_sets_off_an_aside_like_a_dash():
 def test_the_country_attacked_with_a_count_does_not_own_it():
     fig = one("Russia attacked Ukraine overnight with 810 drones and 13 missiles.").figures[0]
     assert fig.owner == "Russia"
+
+
+def test_the_agent_of_a_passive_owns_the_count_even_before_with():
+    fig = one("Kyiv was attacked by Russia overnight with 479 drones, the air force said.").figures[0]
+    assert fig.owner == "Russia"
+
+
+def test_an_acronym_before_a_dash_is_no_dateline():
+    assert one("NATO - the alliance of 32 countries said it would send more air defence.").text.startswith("NATO")

@@ -33,6 +33,12 @@ def index() -> SeedIndex:
     return SeedIndex(seed_claims)
 
 
+def index_of(*seed_texts: str) -> SeedIndex:
+    """An index of seed claims s0, s1, … one per seed text (its claims share the id)."""
+    return SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
+                      for i, t in enumerate(seed_texts) for c in claims.extract(t)])
+
+
 def kinds(index: SeedIndex, text: str) -> dict[str, str]:
     found = claims.extract(text, published="2025-06-01T00:00:00+00:00")
     return {d.seed_claim.id: d.kind for d in compare_article(index, found)}
@@ -196,8 +202,7 @@ def test_a_smaller_largest_attack_is_the_record_of_something_narrower(index):
 def test_a_possibility_the_seeds_already_report_as_done_is_not_news():
     seeds = ["North Korean troops could soon join Russian forces in the war.",
              "North Korean troops are fighting alongside Russian forces in the war."]
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    idx = index_of(*seeds)
     assert alerts(idx, "North Korean troops have joined Russian forces in the war, officials said.") == {}
 
 
@@ -206,16 +211,14 @@ SETTLED = ["North Korean troops could soon join Russian forces in the war.",
 
 
 def test_a_party_acknowledging_for_the_first_time_what_others_reported_is_news():
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(SETTLED) for c in claims.extract(t)])
+    idx = index_of(*SETTLED)
     text = ("North Korea confirmed for the first time that its troops had joined Russian forces in the war, "
             "state media said.")
     assert alerts(idx, text) == {"s0": "update"}
 
 
 def test_a_first_time_that_is_no_acknowledgement_is_not_news():
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(SETTLED) for c in claims.extract(t)])
+    idx = index_of(*SETTLED)
     text = "North Korean troops have joined Russian forces in the war, fighting in Kursk for the first time."
     assert alerts(idx, text) == {}
 
@@ -231,8 +234,7 @@ def test_a_refusal_told_as_a_habit_does_not_close_a_possibility(index):
 
 
 def test_an_act_named_after_a_preposition_does_not_contradict_its_denial():
-    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c)
-                     for c in claims.extract("However, Seoul has declined to provide weapons to Ukraine.")])
+    idx = index_of("However, Seoul has declined to provide weapons to Ukraine.")
     assert alerts(idx, "That is not the same as Seoul arming Kyiv.") == {}
     assert alerts(idx, "Seoul has provided weapons to Kyiv, officials said.") == {"s0": "conflict"}
 
@@ -241,8 +243,7 @@ def test_a_figure_a_seed_states_is_not_news_even_without_its_parties():
     seeds = ["The Pentagon more than tripled its estimate of the number of North Korean soldiers "
              "currently training in Russia to 10,000.",
              "Seoul says roughly 3,000 North Korean troops are already in Russia."]
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    idx = index_of(*seeds)
     text = ("The paper traces the count from Seoul's figure in late October, roughly 3,000 soldiers already "
             "in Russia, to early November, when the Pentagon more than tripled its own estimate.")
     assert alerts(idx, text) == {}
@@ -254,19 +255,35 @@ def test_a_revision_quoting_the_old_value_updates_it(index):
 
 
 def test_a_denial_is_answered_only_about_the_party_it_names():
-    idx = SeedIndex([SeedClaim(id="s0", seed="seed", claim=c)
-                     for c in claims.extract("However, Seoul has declined to provide weapons to Ukraine.")])
+    idx = index_of("However, Seoul has declined to provide weapons to Ukraine.")
     text = ("South Korea's arms exports reached about $9.5 billion last year, and the government has set a goal "
             "of becoming one of the world's four largest arms exporters.")
     assert alerts(idx, text) == {}
     assert alerts(idx, "South Korea has begun exporting weapons to Ukraine, officials said.") == {"s0": "conflict"}
 
 
+def test_a_superlative_about_something_else_next_door_makes_no_record(index):
+    text = ("Russia launched 273 drones at Ukraine overnight, the air force said. "
+            "Debris from downed drones damaged the largest hospital in Kharkiv.")
+    assert alerts(index, text) == {}
+
+
+def test_at_least_is_not_the_fewest(index):
+    text = "Russia launched at least 500 drones against Ukraine in a record attack, the largest of the war."
+    assert alerts(index, text) == {"s2": "update"}
+
+
+def test_a_first_acknowledgement_by_an_outsider_or_of_something_undone_is_not_news():
+    idx = index_of(*SETTLED)
+    text = ("The US confirmed for the first time that North Korean troops could join Russian forces in the war, "
+            "but said their mission remains unclear.")
+    assert alerts(idx, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    idx = index_of(*seeds)
     assert len(alerts(idx, "South Korea has decided to supply weapons to Ukraine.")) == 1
 
 
@@ -319,8 +336,7 @@ def test_a_plan_called_off_in_other_words_is_a_conflict():
 def test_a_passing_restatement_does_not_silence_a_fuller_contradiction():
     seeds = ["Moscow and Pyongyang have both denied the transfer of North Korean weapons into Russia.",
              "Russia fired missiles at targets in Ukraine overnight."]
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    idx = index_of(*seeds)
     found = kinds(idx, "Russia has received North Korean missiles and used them against targets in Ukraine, "
                        "the first acknowledgement of weapons transfers that Moscow and Pyongyang had denied.")
     assert found == {"s0": "conflict", "s1": "support"}
@@ -328,8 +344,7 @@ def test_a_passing_restatement_does_not_silence_a_fuller_contradiction():
 
 def test_a_few_shared_words_are_not_a_restatement():
     seeds = ["The drones were launched all at once.", "Russia launched 188 drones, targeting 17 of Ukraine's regions."]
-    idx = SeedIndex([SeedClaim(id=f"s{i}", seed="seed", claim=c)
-                     for i, t in enumerate(seeds) for c in claims.extract(t)])
+    idx = index_of(*seeds)
     assert kinds(idx, "The Baltic Sea region is on high alert after outages since Russia invaded Ukraine, "
                       "and drones were launched at ships.") == {}
 

@@ -125,3 +125,11 @@ def test_the_value_a_new_one_replaces_is_marked_former():
 def test_rather_than_gives_the_first_figure_the_second_ones_noun():
     first, second = extract("The review puts the force at about 7,000 rather than 10,000 troops.")
     assert (first.unit, second.former) == ("troop", True)
+
+
+def test_a_modifier_before_a_plural_of_the_same_measure_still_counts_it():
+    assert only("North Korea sent 15,000 military recruits to Russia.").unit == "troop"
+
+
+def test_drafting_a_plan_enlists_nobody():
+    assert only("Kyiv drafted a plan covering 50,000 residents.").unit == "person"
