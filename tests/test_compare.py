@@ -280,6 +280,17 @@ def test_a_first_acknowledgement_by_an_outsider_or_of_something_undone_is_not_ne
     assert alerts(idx, text) == {}
 
 
+def test_a_share_of_another_public_or_about_another_question_is_unrelated():
+    idx = index_of("South Koreans have been resistant to sending weapons to Ukraine. "
+                   "According to a Gallup poll, 82% of the public opposed such measures.")
+    text = ("Germans remain wary of sending Taurus missiles to Ukraine. In a survey for ARD, 61 per cent of "
+            "respondents said they were against such a delivery.")
+    assert alerts(idx, text) == {}
+    assert alerts(idx, "South Koreans were asked about nuclear arms. Only 21 per cent opposed nuclear armament.") == {}
+    text = "A new Gallup poll found that 64% of South Koreans oppose sending weapons to Ukraine."
+    assert alerts(idx, text) == {"s0": "update"}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
