@@ -43,9 +43,6 @@ class Bm25Index:
                 rowid: idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + B * sizes[rowid] / average)))
                 for rowid, f in by_row.items()}
 
-    def __contains__(self, term: Hashable) -> bool:
-        return term in self.shares
-
     def search(self, terms: Sequence[Hashable], limit: int, required: Hashable | None = None) -> list[int]:
         """Row numbers holding any of `terms` (and `required`, when given), best first;
         equal scores in row order. `required` also adds to the score, as the first word."""
