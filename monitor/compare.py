@@ -680,7 +680,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
             return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":
-        if mutual and _scope_hits(seed, new, within=new.keys) and _asserts_act(seed, new):
+        if mutual and _scope_hits(seed, new, within=new.keys) and _asserts_act(seed, new) \
+                and _answers_deniers(seed, new):
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":
@@ -726,6 +727,33 @@ def _other_agent(seed: Claim, new: Claim) -> bool:
 
 
 # the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
+def _answers_deniers(seed: Claim, new: Claim) -> bool:
+    """"Moscow and Pyongyang have both denied the transfer": a third party saying the
+    shells were sent repeats the allegation the denial answered; only the deniers
+    themselves, saying so, contradict it. A denial nobody voiced has no such limit."""
+    if key_of(seed.speech_verb.lower()) != "deny":
+        return True
+    deniers = set(load_gazetteer().entities(seed.speaker))
+    if not deniers:
+        return True
+    voices = set(load_gazetteer().entities(new.speaker)) if new.speaker else set()
+    for m in _VOICED.finditer(new.sentence):
+        voices |= set(load_gazetteer().entities(m.group(1)))
+    if new.entities and _ADMISSION.search(new.sentence):
+        voices.add(new.entities[0])   # "Russia has received …, the first acknowledgement of …"
+    return bool(deniers & voices)
+
+
+_ADMISSION = re.compile(r"\bfirst\s+(?:public\s+|official\s+)?(?:admission|acknowledg\w*|confirmation)\b", re.I)
+
+
+# who says it, anywhere in the sentence: "the Kremlin spokesman said", "Pyongyang has
+# openly described", "North Korea has publicly acknowledged"
+_VOICED = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s+(?:[a-z]+\s+){0,2}?(?:said|says|told|"
+                     r"reported|admitted|acknowledged|confirmed|announced|stated|described|disclosed|"
+                     r"revealed|conceded)\b")
+
+
 _HABITUAL = re.compile(r"\b(?:has|have|had) (?:long|always|traditionally)\b|\btraditionally\b"
                        r"|\bfor (?:decades|years)\b", re.I)
 

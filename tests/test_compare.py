@@ -291,6 +291,15 @@ def test_a_share_of_another_public_or_about_another_question_is_unrelated():
     assert alerts(idx, text) == {"s0": "update"}
 
 
+def test_a_denial_is_contradicted_by_the_deniers_not_by_a_third_party():
+    idx = index_of("Moscow and Pyongyang have both denied the transfer of North Korean weapons into Russia.")
+    text = ("Russian instructors are training North Korean crews, Budanov said, describing the systems as "
+            "payment for the munitions North Korea has sent to Russia.")
+    assert alerts(idx, text) == {}
+    text = "It is the first time Pyongyang has openly described any transfer of weapons to Russia."
+    assert alerts(idx, text) == {"s0": "conflict"}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
