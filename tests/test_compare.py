@@ -300,6 +300,13 @@ def test_a_denial_is_contradicted_by_the_deniers_not_by_a_third_party():
     assert alerts(idx, text) == {"s0": "conflict"}
 
 
+def test_a_vague_amount_told_in_passing_revises_no_estimate():
+    idx = index_of("Reports circulate about tens of thousands of North Korean personnel on Russian soil.")
+    text = ("Pyongyang hopes to receive technology from Moscow in exchange for sending thousands of "
+            "North Korean soldiers to Russia.")
+    assert alerts(idx, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
