@@ -265,6 +265,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
             continue
         if w == "not" and i > 0 and low[i - 1] == "or":
             continue  # "whether … or not" adds no negation
+        if w == "without" and i + 1 < len(low) and low[i + 1].endswith("ing"):
+            continue  # "help arm Ukraine without sending weapons directly": a manner, not a denial
         if firm and any(x in ("rule", "ruled", "ruling", "exclude", "excluded") for x in low[i + 1:i + 4]):
             continue  # "not rule out" is two negations: a hedge, see _hedges
         if ruled_out and any(x in _NEG_FIRM or x.endswith("n't") for x in low[max(0, i - 3):i]):

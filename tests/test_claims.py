@@ -137,3 +137,9 @@ def test_the_agent_of_a_passive_owns_the_count_even_before_with():
 
 def test_an_acronym_before_a_dash_is_no_dateline():
     assert one("NATO - the alliance of 32 countries said it would send more air defence.").text.startswith("NATO")
+
+
+def test_without_doing_something_is_a_manner_not_a_denial():
+    c = one("South Korea could help arm Ukraine without sending weapons there directly, analysts say.")
+    assert c.stance == "possible"
+    assert one("The talks ended without an agreement on weapons for Ukraine.").stance == "denied"
