@@ -263,6 +263,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
         # "not only", "no longer needed" style idioms do not negate the fact
         if firm and i + 1 < len(low) and low[i + 1] in ("only", "just", "least"):
             continue
+        if firm and (low[i + 1:i + 3] == ["the", "first"] or low[i + 1:i + 4] == ["for", "the", "first"]):
+            continue  # "it is not the first time Pyongyang has sent troops abroad": it has
         if w == "not" and i > 0 and low[i - 1] == "or":
             continue  # "whether … or not" adds no negation
         if w == "without" and i + 1 < len(low) and low[i + 1].endswith("ing"):

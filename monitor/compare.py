@@ -518,7 +518,9 @@ def _realises(seed: Claim, new: Claim) -> str:
         near = set(_near_entities(new.text, [k], 8)) | set(_near_entities(new.text, [k], 8, names=False))
         if anchors and not (near & set(anchors)):
             continue
-        seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, [k])
+        # the doer of the seed's own act, not of the thing it moves: in "Pyongyang has
+        # supplied Moscow with missiles" Moscow stands before "missiles", not "supplied"
+        seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, heads[:1] or [k])
         if seed_agent and new_agent and seed_agent != new_agent:
             continue  # "Russia begins supplying North Korea" is not "North Korea ships to Russia"
         if not anchors and index_free_similarity(seed, new) < 0.5:
@@ -664,6 +666,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     s, n = seed.stance, new.stance
     if s == n:
         return ("support", f"both {s}")
+    if _CONTRAST.search(new.text):
+        return None  # "rather than arming Kyiv directly, Seoul expanded deals with Poland" says both
     # a contradiction needs the new claim's own party to be one the seed claim is about;
     # a seed claim that names no country must share two other names ("Yoon", "Trump")
     # or be matched by the new sentence as a whole, not just by its denial's words
@@ -672,7 +676,7 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     else:
         mutual = len(_names(seed.text) & _names(new.text)) >= 2 or overlap >= UNNAMED_SIM
     if n == "denied" and s == "asserted":
-        if mutual and _scope_hits(new, seed, within=seed.keys):
+        if mutual and _scope_hits(new, seed, within=seed.keys) and not _nearly_none(seed, new):
             return ("conflict", "seed asserted, new denied")
         return None
     if n == "denied" and s == "possible":
@@ -696,6 +700,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
         return None
     return None
 
+
+_CONTRAST = re.compile(r"\b(?:rather than|instead of)\b", re.I)
 
 # "confirmed for the first time that …", "the first time Pyongyang has publicly admitted …"
 _ACKNOWLEDGE = r"(?:confirm|admit|acknowledg|conced)\w*"
@@ -729,6 +735,15 @@ def _other_agent(seed: Claim, new: Claim) -> bool:
 
 
 # the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
+def _nearly_none(seed: Claim, new: Claim) -> bool:
+    """"has shown *little* willingness" already says about what "has shown *no*
+    willingness" says: a seed near-negative is restated, not contradicted, by a negation."""
+    head = next((k for k in new.negation_scope if not k.startswith("@")), "")
+    words = re.findall(r"[A-Za-z']+", seed.text.lower())
+    return any(w in ("little", "scant", "few", "limited", "hardly", "barely") and head in
+               {key_of(x) for x in words[i + 1:i + 3]} for i, w in enumerate(words))
+
+
 def _answers_deniers(seed: Claim, new: Claim) -> bool:
     """"Moscow and Pyongyang have both denied the transfer": a third party saying the
     shells were sent repeats the allegation the denial answered; only the deniers

@@ -143,3 +143,7 @@ def test_without_doing_something_is_a_manner_not_a_denial():
     c = one("South Korea could help arm Ukraine without sending weapons there directly, analysts say.")
     assert c.stance == "possible"
     assert one("The talks ended without an agreement on weapons for Ukraine.").stance == "denied"
+
+
+def test_not_the_first_time_says_it_happened_before():
+    assert one("It is not the first time Pyongyang has sent its forces abroad, officials said.").stance == "asserted"

@@ -307,6 +307,24 @@ def test_a_vague_amount_told_in_passing_revises_no_estimate():
     assert alerts(idx, text) == {}
 
 
+def test_no_willingness_restates_little_willingness():
+    idx = index_of("Pyongyang has shown little willingness to negotiate on denuclearization.")
+    assert alerts(idx, "Pyongyang has shown no willingness to negotiate its weapons away since.") == {}
+
+
+def test_the_doer_of_a_supply_is_read_at_its_verb_not_at_its_cargo():
+    idx = index_of("He could not confirm whether Russia had begun to supply North Korea with missile defense systems.")
+    text = "Pyongyang has also supplied Moscow with artillery shells and missiles, according to intelligence reports."
+    assert alerts(idx, text) == {}
+
+
+def test_a_contrast_asserts_and_denies_at_once_and_decides_nothing():
+    idx = index_of("However, Seoul has declined to provide weapons to Ukraine.")
+    text = ("Rather than arming Kyiv directly, Seoul has concentrated on expanding its arms deals with Poland, "
+            "which in turn sends equipment to Ukraine.")
+    assert alerts(idx, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
