@@ -227,6 +227,10 @@ def main_party(text: str, ents_in_order: list[str], gaz: entities_mod.Gazetteer)
     return ents_in_order[0] if ents_in_order else None
 
 
+# "are against", "remain firmly against": a stand against something is a refusal of it
+_STAND = {"are", "is", "were", "was", "be", "remain", "remains", "remained", "stay", "stays", "stayed"}
+
+
 def _may_negate(word: str) -> bool:
     """A word the loop in _negation looks at twice; the rest it passes over."""
     return word in _NEG_FIRM or word.endswith("n't") or word == "against" or lemma(word) in _NEG_VERBS \
@@ -256,7 +260,7 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
     for i, w in enumerate(low):
         base = lemma(w)
         firm = w in _NEG_FIRM or w.endswith("n't")
-        verb = base in _NEG_VERBS or (w == "against" and i > 0 and low[i - 1] in ("are", "is", "were", "was", "be"))
+        verb = base in _NEG_VERBS or (w == "against" and bool({*low[max(0, i - 2):i]} & _STAND))
         ruled_out = base == "rule" and i + 1 < len(low) and low[i + 1] == "out"
         if not (firm or verb or ruled_out):
             continue

@@ -304,8 +304,9 @@ def _entity_names() -> dict[str, str]:
 
 def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
     """How a new figure stands to a seed figure that measures the same thing."""
-    if not fs.overlaps(fn) and fn.low > 0 and fn.high / fn.low >= 2.5:
-        return None  # "thousands of soldiers" told in passing revises no estimate
+    if fn.low > 0 and fn.high / fn.low >= 2.5:
+        # "thousands of soldiers" told in passing revises no estimate, even with a "now"
+        return "support" if fs.overlaps(fn) and fs.delta == fn.delta else None
     if fs.superlative and fn.superlative and not fs.overlaps(fn) and not _beats(fs, new, fn):
         return None  # a smaller "largest attack" is the record of one city or month, or an old one
     if fn.delta and not fs.delta:

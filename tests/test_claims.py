@@ -147,3 +147,7 @@ def test_without_doing_something_is_a_manner_not_a_denial():
 
 def test_not_the_first_time_says_it_happened_before():
     assert one("It is not the first time Pyongyang has sent its forces abroad, officials said.").stance == "asserted"
+
+
+def test_remaining_against_something_is_refusing_it():
+    assert one("South Koreans remain firmly against sending weapons to Ukraine.").stance == "denied"

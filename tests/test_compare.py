@@ -325,6 +325,11 @@ def test_a_contrast_asserts_and_denies_at_once_and_decides_nothing():
     assert alerts(idx, text) == {}
 
 
+def test_a_vague_amount_with_now_is_no_revision(index):
+    text = "North Korea's ties with Russia now include thousands of troops sent to fight for Moscow, analysts say."
+    assert alerts(index, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
