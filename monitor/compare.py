@@ -667,8 +667,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     s, n = seed.stance, new.stance
     if s == n:
         return ("support", f"both {s}")
-    if _CONTRAST.search(new.text):
-        return None  # "rather than arming Kyiv directly, Seoul expanded deals with Poland" says both
+    if _CONTRAST.search(new.sentence):
+        return None  # "rather than arming Kyiv directly, Seoul …", "not X, but Y": says both
     # a contradiction needs the new claim's own party to be one the seed claim is about;
     # a seed claim that names no country must share two other names ("Yoon", "Trump")
     # or be matched by the new sentence as a whole, not just by its denial's words
@@ -702,7 +702,7 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     return None
 
 
-_CONTRAST = re.compile(r"\b(?:rather than|instead of)\b", re.I)
+_CONTRAST = re.compile(r"\b(?:rather than|instead of)\b|\bnot\b[^.;]{1,60}?,\s*but\b", re.I)
 
 # "confirmed for the first time that …", "the first time Pyongyang has publicly admitted …"
 _ACKNOWLEDGE = r"(?:confirm|admit|acknowledg|conced)\w*"

@@ -330,6 +330,14 @@ def test_a_vague_amount_with_now_is_no_revision(index):
     assert alerts(index, text) == {}
 
 
+def test_not_this_but_that_is_a_contrast_too():
+    idx = index_of("South Korea's top concern remains what support Russia is providing North Korea "
+                   "in return for the troops.")
+    text = ("South Korean officials have been clear about what worries them most: not the soldiers "
+            "Pyongyang sends to Russia, but what Russia sends back.")
+    assert alerts(idx, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
