@@ -267,6 +267,8 @@ def _negation(text: str, gaz: entities_mod.Gazetteer | None = None) -> tuple[boo
         # "not only", "no longer needed" style idioms do not negate the fact
         if firm and i + 1 < len(low) and low[i + 1] in ("only", "just", "least"):
             continue
+        if firm and "whether" in low[i + 1:i + 3]:
+            continue  # "the question is no longer whether troops are in Russia": it is settled
         if firm and (low[i + 1:i + 3] == ["the", "first"] or low[i + 1:i + 4] == ["for", "the", "first"]):
             continue  # "it is not the first time Pyongyang has sent troops abroad": it has
         if w == "not" and i > 0 and low[i - 1] == "or":

@@ -151,3 +151,8 @@ def test_not_the_first_time_says_it_happened_before():
 
 def test_remaining_against_something_is_refusing_it():
     assert one("South Koreans remain firmly against sending weapons to Ukraine.").stance == "denied"
+
+
+def test_no_longer_whether_settles_the_question():
+    c = one("The question is no longer whether North Korean soldiers are in Russia, analysts say.")
+    assert not c.negated

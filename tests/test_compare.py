@@ -338,6 +338,12 @@ def test_not_this_but_that_is_a_contrast_too():
     assert alerts(idx, text) == {}
 
 
+def test_a_possible_act_is_realised_only_by_the_act_itself(index):
+    text = ("Every South Korean official asked about weapons for Ukraine has reached for the same number, "
+            "officials said.")
+    assert alerts(index, text) == {}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
