@@ -784,12 +784,18 @@ def _asserts_act(seed: Claim, new: Claim) -> bool:
     scope = {k for k in seed.negation_scope if not k.startswith("@")}
     words = [w.lower() for w in re.findall(r"[A-Za-z']+", new.text)]
     keys = [key_of(w) for w in words]
+    named_until = -1   # words of a phrase that only names the act ("hard to ship weapons")
     for i, k in enumerate(keys):
-        if k not in scope:
+        if i <= named_until:
             continue
-        if words[i].endswith("ing") and not (set(keys[max(0, i - 3):i]) & COMMITMENT or (i and words[i - 1] in _BE)):
+        gerund = words[i].endswith("ing") and not (set(keys[max(0, i - 3):i]) & COMMITMENT
+                                                  or (i and words[i - 1] in _BE))
+        infinitive = i and words[i - 1] == "to" and not set(keys[max(0, i - 4):i - 1]) & COMMITMENT
+        if gerund or infinitive:
+            named_until = i + 3   # "make it hard to ship weapons": an infinitive reports nothing done
             continue
-        return True
+        if k in scope:
+            return True
     return False
 
 

@@ -344,6 +344,13 @@ def test_a_possible_act_is_realised_only_by_the_act_itself(index):
     assert alerts(index, text) == {}
 
 
+def test_an_act_named_as_an_infinitive_does_not_contradict_its_denial():
+    idx = index_of("However, Seoul has declined to provide weapons to Ukraine.")
+    text = "South Korea's laws and politics make it hard to ship weapons straight to Ukraine, analysts said."
+    assert alerts(idx, text) == {}
+    assert alerts(idx, "Seoul decided to ship weapons straight to Ukraine, officials said.") == {"s0": "conflict"}
+
+
 def test_one_decision_is_one_alert_even_when_it_settles_two_seed_claims():
     seeds = ["South Korea may supply weapons to Ukraine.",
              "Seoul could begin supplying weapons to Kyiv, officials warned."]
