@@ -523,7 +523,7 @@ def _realises(seed: Claim, new: Claim) -> str:
             continue
         # the doer of the seed's own act, not of the thing it moves: in "Pyongyang has
         # supplied Moscow with missiles" Moscow stands before "missiles", not "supplied"
-        seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, heads[:1] or [k])
+        seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, heads[:1])
         if seed_agent and new_agent and seed_agent != new_agent:
             continue  # "Russia begins supplying North Korea" is not "North Korea ships to Russia"
         if not anchors and index_free_similarity(seed, new) < 0.5:
@@ -629,14 +629,18 @@ _IRREGULAR_PAST = {"met", "sent", "gave", "began", "held", "made", "took", "went
 _BE = {"is", "are", "was", "were", "been", "be"}
 
 
+def _under_way(words: list[str], keys: list[str], j: int) -> bool:
+    """Is the -ing form at j reported as happening: "is sending", "began sending"?"""
+    return bool(set(keys[max(0, j - 3):j]) & COMMITMENT or (j and words[j - 1] in _BE))
+
+
 def _only_named(words: list[str], keys: list[str], i: int, heads: list[str]) -> bool:
     """Is the hedged act at i (or just before the thing at i) an -ing form that names
     it without doing it? "debated sending weapons", "warned that sending weapons would …";
     but "is sending weapons" and "began sending weapons" report it under way."""
     for j in range(i, max(-1, i - 4), -1):
         if words[j].endswith("ing") and keys[j] in heads:
-            return not (set(keys[max(0, j - 3):j]) & COMMITMENT or (j and words[j - 1] in _BE)
-                        or _took_place(words, j))
+            return not (_under_way(words, keys, j) or _took_place(words, j))
     return False
 
 
@@ -737,7 +741,6 @@ def _other_agent(seed: Claim, new: Claim) -> bool:
     return bool(seed_agent and new_agent and seed_agent != new_agent)
 
 
-# the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
 def _nearly_none(seed: Claim, new: Claim) -> bool:
     """"has shown *little* willingness" already says about what "has shown *no*
     willingness" says: a seed near-negative is restated, not contradicted, by a negation."""
@@ -774,6 +777,7 @@ _VOICED = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s+(?:[a-
                      r"revealed|conceded)\b")
 
 
+# the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
 _HABITUAL = re.compile(r"\b(?:has|have|had) (?:long|always|traditionally)\b|\btraditionally\b"
                        r"|\bfor (?:decades|years)\b", re.I)
 
@@ -788,8 +792,7 @@ def _asserts_act(seed: Claim, new: Claim) -> bool:
     for i, k in enumerate(keys):
         if i <= named_until:
             continue
-        gerund = words[i].endswith("ing") and not (set(keys[max(0, i - 3):i]) & COMMITMENT
-                                                  or (i and words[i - 1] in _BE))
+        gerund = words[i].endswith("ing") and not _under_way(words, keys, i)
         infinitive = i and words[i - 1] == "to" and not set(keys[max(0, i - 4):i - 1]) & COMMITMENT
         if gerund or infinitive:
             named_until = i + 3   # "make it hard to ship weapons": an infinitive reports nothing done

@@ -246,7 +246,8 @@ def _range(value: float, kind: str, word: str) -> tuple[float, float]:
 
 
 _VAGUE = [(re.compile(r"\b" + pattern + r"\b", re.I), lo, hi) for pattern, lo, hi in VAGUE]
-_VAGUE_HINT = re.compile(r"hundred|thousand|million|dozen", re.I)   # in every VAGUE pattern
+_VAGUE_HINTS = ("hundred", "thousand", "million", "dozen")   # one is in every VAGUE pattern
+_VAGUE_HINT = re.compile("|".join(_VAGUE_HINTS), re.I)
 
 
 _DIGIT = re.compile(r"\d")
@@ -259,7 +260,7 @@ def _may_count(text: str) -> bool:
     if _DIGIT.search(text):
         return True
     low = text.casefold()
-    if any(hint in low for hint in ("hundred", "thousand", "million", "dozen")):  # _VAGUE_HINT
+    if any(hint in low for hint in _VAGUE_HINTS):
         return True
     return not SMALL.keys().isdisjoint(_LETTERS.findall(low))
 
