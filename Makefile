@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check monitor tests bench
+	$(BIN)/ruff check monitor tests bench scripts
 
 eval: $(STAMP)
 	-$(BIN)/monitor eval tests/cases/*.yaml  # exit status 1 when a set is below P 0.9 / R 0.85
