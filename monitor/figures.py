@@ -96,15 +96,16 @@ def unit_of(word: str) -> str:
 
 # not after "MiG-", "F-", "KN-": a model's name, not a count
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(\$)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(%)?(?![\w])")
-_WORDNUM = re.compile(
-    r"\b((?:" + "|".join(SMALL) + r")(?:[- ](?:" + "|".join(k for k in SMALL if SMALL[k] < 10) + r"))?)\b",
-    re.I)
+# "fifteen", "twenty-one", "sixty seven"
+_SPELLED = r"(?:" + "|".join(SMALL) + r")(?:[- ](?:" + "|".join(k for k in SMALL if SMALL[k] < 10) + r"))?"
+_WORDNUM = re.compile(r"\b(" + _SPELLED + r")\b", re.I)
 _WORD = re.compile(r"[A-Za-z%$][A-Za-z'’\-]*|\d[\d,.]*%?|[,;:()—–]")
 _STOP_UNIT = {"of", "to", "in", "at", "on", "from", "for", "with", "by", "were", "was", "have",
               "has", "had", "are", "is", "and", "or", "that", "who", "which", "since", "as",
               "into", "across", "a", "the", "this", "last", "per", "than", "be", "been", "will",
               "would", "could", "may", "said", "says", "say", "while", "but", "its", "their",
-              "rather", "instead", "not", "versus", "vs", "compared", "up", "down"}
+              "rather", "instead", "not", "versus", "vs", "compared", "up", "down", "before",
+              "after", "ahead", "ago", "earlier", "later", "over", "under", "during"}
 _PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "who", "them"}
 
 
@@ -331,8 +332,7 @@ _FRACTION = re.compile(
     r" (?:in|out of) (two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
-_UNITS_WORD = "|".join(k for k in SMALL if SMALL[k] < 10)
-_NUM = r"\d[\d,]*(?:\.\d+)?|(?:" + "|".join(SMALL) + r")(?:[- ](?:" + _UNITS_WORD + r"))?"
+_NUM = r"\d[\d,]*(?:\.\d+)?|" + _SPELLED
 # "between fourteen and fifteen thousand", "between 10,000 and 12,000": one figure, a range
 _BETWEEN = re.compile(r"\bbetween\s+(" + _NUM + r")\s+and\s+(" + _NUM + r")"
                       r"(?:\s+(hundred|thousand|million|billion))?\b", re.I)
@@ -347,6 +347,32 @@ def _number_value(raw: str) -> float | None:
             return None
     parts = re.split(r"[- ]", raw.lower())
     return float(sum(SMALL.get(p, 0) for p in parts)) or None
+
+
+_SCALE_AT = re.compile(r"\s*(hundred|thousand|million|billion)\b", re.I)
+_SPELLED_ON = re.compile(r"(?:\s+and)?\s+(" + _SPELLED + r")\b", re.I)
+
+
+def _read_spelled(text: str, end: int, value: float) -> tuple[float, int, bool]:
+    """Read a spelled-out number on to its end: "two hundred and sixty-seven" is one
+    figure, 267, not 200 and 67; "fifteen thousand two hundred" is 15,200.
+
+    Returns the value, where it ends and whether a scale word was part of it.
+    """
+    total, current, scaled = 0.0, value, False
+    while scale := _SCALE_AT.match(text, end):
+        factor = SCALE[scale.group(1).lower()]
+        if factor == 100:
+            current *= 100
+        else:
+            total, current = total + current * factor, 0.0
+        end, scaled = scale.end(), True
+        more = _SPELLED_ON.match(text, end)
+        if more is None:
+            break
+        current += _number_value(more.group(1)) or 0.0
+        end = more.end()
+    return total + current, end, scaled
 
 
 def _word_value(word: str) -> int:
@@ -471,12 +497,7 @@ def extract(text: str) -> list[Figure]:
     for m in _WORDNUM.finditer(text):
         if any(m.start() < e and m.end() > s for s, e in spans):
             continue
-        value = _number_value(m.group(1)) or 0.0
-        end = m.end()
-        scale = re.match(r"\s*(hundred|thousand|million|billion)\b", text[end:], re.I)
-        if scale:
-            value *= SCALE[scale.group(1).lower()]
-            end += scale.end()
+        value, end, scale = _read_spelled(text, m.end(), _number_value(m.group(1)) or 0.0)
         unit_probe = _unit_after(text, end)
         # Spelled-out small numbers are figures only when they count something or are percentages.
         if value < 10 and unit_probe != "percent" and not scale:

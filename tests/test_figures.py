@@ -133,3 +133,16 @@ def test_a_modifier_before_a_plural_of_the_same_measure_still_counts_it():
 
 def test_drafting_a_plan_enlists_nobody():
     assert only("Kyiv drafted a plan covering 50,000 residents.").unit == "person"
+
+
+def test_a_number_spelled_out_with_hundred_and_is_one_figure():
+    f = only("Russia launched two hundred and sixty-seven drones overnight.")
+    assert (f.value, f.unit) == (267, "drone")
+
+
+def test_a_spelled_number_reads_on_past_its_thousands():
+    assert only("They sent fifteen thousand two hundred troops.").value == 15_200
+
+
+def test_a_duration_before_an_event_counts_the_time_not_the_event():
+    assert only("The warning came fifteen minutes before launch.").unit == "minute"
