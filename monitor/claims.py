@@ -492,7 +492,7 @@ def is_claim_like(sentence: str) -> bool:
 # Connectors that join two separate facts in one sentence. Conditions ("if …") are
 # dropped: they are not facts.
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[;—–]\s+|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
+    r"(?:[;—–]\s+|:\s+(?=\d)|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
     r"noting|citing)\b)|,\s+(?=(?!including\b|according\b)[a-z]{3,}ing\s))")
 # "Yoon — who is not seeking reelection — said …": the aside goes, "Yoon said …" stays whole
 _ASIDE = re.compile(r"\s[—–]\s(?:who|whom|whose|which)\b[^—–;]{1,150}?\s[—–]\s")

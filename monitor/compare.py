@@ -835,6 +835,8 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
             fig = (found[0], sc, found[1], found[2]) if found else None
         else:
             fig = compare_figures_in_group(table, new)
+    if fig and fig[0] != "support" and _hedged_count(new, fig[3]) and not _hedged_count(fig[1].claim, fig[2]):
+        fig = None  # "could send as many as 100,000 soldiers": a what-if revises no count
     if fig:
         kind, sc, fs, fn = fig
         confidence = min(1.0, 0.45 + max(sim, cover * 0.5))
@@ -869,6 +871,17 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     return Decision(kind=kind, seed_claim=sc, claim=new, rule=f"stance-{kind}",
                     confidence=confidence, similarity=sim, old_value=seed.stance,
                     new_value=new.stance, why=f"{how}; overlap {sim:.2f}")
+
+
+def _hedged_count(claim: Claim, fig: Figure) -> bool:
+    """Is what the figure counts itself what might happen ("could send 100,000 soldiers"),
+    not something beside it ("the deployment of 10,000 troops has led Seoul to reconsider")?"""
+    if claim.stance != "possible":
+        return False
+    # the hedge in the same stretch of the sentence, at most six words before the figure
+    stretch = re.split(r"[,;:]", claim.text[:fig.start])[-1]
+    return any(len(stretch[m.end():].split()) <= 6
+               for hedge in claim.hedges for m in re.finditer(rf"\b{re.escape(hedge)}\b", stretch, re.I))
 
 
 def _substantial(claim: Claim) -> bool:

@@ -156,3 +156,9 @@ def test_remaining_against_something_is_refusing_it():
 def test_no_longer_whether_settles_the_question():
     c = one("The question is no longer whether North Korean soldiers are in Russia, analysts say.")
     assert not c.negated
+
+
+def test_a_colon_before_a_breakdown_of_figures_ends_the_clause():
+    found = claims.extract("Kim agreed to send a further 6,000 North Korean soldiers to Russia: 1,000 sappers "
+                           "to clear mines and 5,000 builders to rebuild the region.")
+    assert found[0].text.startswith("Kim agreed") and "sappers" not in found[0].text

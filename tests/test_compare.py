@@ -466,3 +466,9 @@ def test_decisions_do_not_depend_on_the_hash_seed():
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in (0, 3)}
     assert len(runs) == 1, runs
+
+
+def test_a_count_of_what_might_happen_revises_no_count():
+    index = index_of("North Korea has sent around 10,000 troops to Russia.")
+    assert not alerts(index, "North Korea could eventually send as many as 100,000 soldiers to Russia, "
+                             "an assessment said.")
