@@ -526,6 +526,9 @@ def _realises(seed: Claim, new: Claim) -> str:
         seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, heads[:1])
         if seed_agent and new_agent and seed_agent != new_agent:
             continue  # "Russia begins supplying North Korea" is not "North Korea ships to Russia"
+        owner = _OWNER_BEFORE.search(" ".join(tokens[max(0, i - 4):i]) + " ")
+        if owner and _destination(seed.text, heads) in load_gazetteer().entities(owner.group(1)):
+            continue  # "a visit to Russia by Kim" is not "the Russian leader's state visit"
         if not anchors and index_free_similarity(seed, new) < 0.5:
             continue
         return words[i]
@@ -552,6 +555,21 @@ def _agent(text: str, heads: list[str]) -> str:
                 return ""
             start, end, canon = found[-1]
             return "" if _PRONOUN.search(clause[end:]) else canon
+    return ""
+
+
+# "the Russian leader's state …", "Russia's …": whose act the next word is
+_OWNER_BEFORE = re.compile(r"([A-Z][\w-]*(?:\s+[a-z]+)?)['’]s\s+(?:[a-z]+\s+)?$")
+
+
+def _destination(text: str, heads: list[str]) -> str:
+    """The party an act is aimed at, named just after it: "a visit *to Russia*"."""
+    for m in re.finditer(r"[A-Za-z']+", text):
+        if key_of(m.group(0)) in heads:
+            to = re.match(r"\s+(?:to|toward|towards|into)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
+                          text[m.end():])
+            found = load_gazetteer().entities(to.group(1)) if to else []
+            return found[0] if found else ""
     return ""
 
 
@@ -683,7 +701,11 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     else:
         mutual = len(_names(seed.text) & _names(new.text)) >= 2 or overlap >= UNNAMED_SIM
     if n == "denied" and s == "asserted":
-        if mutual and _scope_hits(new, seed, within=seed.keys) and not _nearly_none(seed, new):
+        # and the same doer: "Seoul should not provide support" leaves "the support Russia
+        # is providing" as it was
+        denied_act = [k for k in new.negation_scope if not k.startswith("@") and k in seed.keys][:1]
+        if mutual and _scope_hits(new, seed, within=seed.keys) and not _nearly_none(seed, new) \
+                and not _doers_differ(seed, new, denied_act):
             return ("conflict", "seed asserted, new denied")
         return None
     if n == "denied" and s == "possible":
@@ -735,10 +757,15 @@ def _first_acknowledged(new: Claim, seed: Claim) -> bool:
 
 def _other_agent(seed: Claim, new: Claim) -> bool:
     """Different doers of the hedged act: "Russia … supply North Korea" is not "North Korea sent"."""
-    heads = [h for h in seed.hedge_heads if len(h) > 2]
-    seed_agent = _agent(seed.text, heads) if heads else ""
-    new_agent = _agent(new.text, heads) if heads else ""
-    return bool(seed_agent and new_agent and seed_agent != new_agent)
+    return _doers_differ(seed, new, [h for h in seed.hedge_heads if len(h) > 2])
+
+
+def _doers_differ(a: Claim, b: Claim, heads: list[str]) -> bool:
+    """Each claim names who does the act, and they are not the same party."""
+    if not heads:
+        return False
+    doer_a, doer_b = _agent(a.text, heads), _agent(b.text, heads)
+    return bool(doer_a and doer_b and doer_a != doer_b)
 
 
 def _nearly_none(seed: Claim, new: Claim) -> bool:

@@ -472,3 +472,16 @@ def test_a_count_of_what_might_happen_revises_no_count():
     index = index_of("North Korea has sent around 10,000 troops to Russia.")
     assert not alerts(index, "North Korea could eventually send as many as 100,000 soldiers to Russia, "
                              "an assessment said.")
+
+
+def test_a_party_refusing_an_act_does_not_contradict_another_party_doing_it():
+    index = index_of("South Korea's top concern remains what support Russia is providing North Korea, "
+                     "says an analyst.")
+    assert not alerts(index, "Sixteen percent said Seoul should not provide any support to North Korea.")
+
+
+def test_a_visit_by_the_host_is_not_the_visit_to_it_that_was_expected():
+    index = index_of("A visit to Russia by Supreme Leader Kim Jong Un in the coming weeks is highly likely, "
+                     "an analyst said.")
+    assert not alerts(index, "The treaty was signed in Pyongyang during the Russian leader's state visit.")
+    assert alerts(index, "Kim Jong Un arrived in Moscow on Sunday for a visit to Russia.") == {"s0": "update"}
