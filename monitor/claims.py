@@ -490,10 +490,15 @@ def is_claim_like(sentence: str) -> bool:
 
 
 # Connectors that join two separate facts in one sentence. Conditions ("if …") are
-# dropped: they are not facts.
+# dropped: they are not facts. A comment on the news after a comma ("…, a step
+# Washington had declined to verify", "…, the first time Seoul has agreed to …") is
+# a fact of its own, except an admission, which stays with the fact it admits.
+_COMMENT = (r"(?:a|an|its|their)\s+(?:first\s+)?(?:step|move|decision|reversal|shift|break|change|departure|"
+            r"turnaround|u-turn)\b|the first time\b(?![^.;]*\b(?:admit|acknowledg|confirm|conced))")
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[;—–]\s+|:\s+(?=\d)|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|"
-    r"noting|citing)\b)|,\s+(?=(?!including\b|according\b)[a-z]{3,}ing\s))")
+    r"(?:[;—–]\s+|:\s+(?=\d)|,\s+(?=" + _COMMENT + r")"
+    r"|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|noting|citing)\b)"
+    r"|,\s+(?=(?!including\b|according\b)[a-z]{3,}ing\s))")
 # "Yoon — who is not seeking reelection — said …": the aside goes, "Yoon said …" stays whole
 _ASIDE = re.compile(r"\s[—–]\s(?:who|whom|whose|which)\b[^—–;]{1,150}?\s[—–]\s")
 # parts that only extend the clause before them: no fact of their own

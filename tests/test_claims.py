@@ -162,3 +162,15 @@ def test_a_colon_before_a_breakdown_of_figures_ends_the_clause():
     found = claims.extract("Kim agreed to send a further 6,000 North Korean soldiers to Russia: 1,000 sappers "
                            "to clear mines and 5,000 builders to rebuild the region.")
     assert found[0].text.startswith("Kim agreed") and "sappers" not in found[0].text
+
+
+def test_a_comment_on_the_news_after_a_comma_is_a_clause_of_its_own():
+    found = claims.extract("The United States confirmed that Russia had delivered air-defence systems to North Korea, "
+                           "a step Washington had declined to verify in November.")
+    assert [c.stance for c in found] == ["asserted", "denied"]
+
+
+def test_a_first_admission_stays_with_the_fact_it_admits():
+    found = claims.extract("North Korea said its soldiers had fought in Kursk, the first time Pyongyang has "
+                           "publicly admitted sending its army into the war.")
+    assert len(found) == 1
