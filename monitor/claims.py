@@ -562,6 +562,8 @@ def _records_nearby(claims: list[Claim]) -> None:
             for fig in counted.figures:
                 if fig.unit and fig.unit in units:
                     fig.superlative = True
+                    if "record" not in counted.keys:
+                        counted.keys.append("record")   # as if the count had said it itself
 
 
 _RECORD_OF_EVENT = re.compile(

@@ -183,7 +183,7 @@ def _unit_after(text: str, end: int) -> str | None:
     head = None
     for i, (w, _, _) in enumerate(words[:5]):
         low = w.lower()
-        lem = lemma(low)
+        lem = lemma(w)   # "UAVs" keeps its case for the acronym rule
         if lem in _UNIT_OF or low in _UNIT_OF:
             nxt = words[i + 1][0].lower() if i + 1 < len(words) else ""
             if low == lem and nxt.endswith("s") and lemma(nxt) in (nxt[:-1], nxt[:-2]):
@@ -405,7 +405,8 @@ _RECORD = re.compile(
     r"|(?:no (?:previous|earlier|prior|other)|never)\b[^.;]{0,50}\bso many"
     r"|more (?:\w+ ){0,2}?than [^.;]{0,40}?\b(?:on|in) any (?:single |other |previous )?"
     r"(?:night|day|week|month|year|attack)"
-    r"|the most [^.;]{0,40}\b(?:on|in) (?:a|any|one) single (?:night|day|attack|strike|wave|barrage))\b", re.I)
+    r"|(?:the most|the (?:largest|highest|biggest|greatest) number of) [^.;]{0,60}?\b(?:on|in) (?:a|any|one) single "
+    r"(?:night|day|attack|strike|wave|barrage))\b", re.I)
 
 
 def is_record(text: str) -> bool:

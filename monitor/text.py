@@ -72,6 +72,8 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
+    if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+        return word[:-1].lower()   # an acronym's plural: "UAVs", "ICBMs"
     low = word.lower().replace("’", "'")
     if low.endswith("'s"):
         low = low[:-2]

@@ -174,3 +174,9 @@ def test_a_first_admission_stays_with_the_fact_it_admits():
     found = claims.extract("North Korea said its soldiers had fought in Kursk, the first time Pyongyang has "
                            "publicly admitted sending its army into the war.")
     assert len(found) == 1
+
+
+def test_the_largest_number_in_a_single_night_told_next_door_makes_the_count_a_record():
+    first = claims.extract("Russia attacked Ukraine with 810 drones overnight. It was the largest number of drones "
+                           "Russia has launched in a single night.")[0]
+    assert first.figures[0].superlative and "record" in first.keys

@@ -42,7 +42,7 @@ FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 5, "blind6": 4, "blind
          "blind16": 4, "blind17": 3, "blind18": 1, "blind19": 4, "blind20": 4, "blind21": 0, "blind22": 2,
          "blind23": 3, "blind24": 2, "blind25": 5, "blind26": 2, "blind27": 1, "blind28": 4, "blind29": 1,
          "blind30": 3, "blind31": 1, "blind32": 0, "blind33": 0, "blind34": 2, "blind35": 5, "blind36": 5,
-         "blind37": 5, "blind38": 4, "blind39": 2, "blind40": 4, "fresh": 7}
+         "blind37": 5, "blind38": 4, "blind39": 2, "blind40": 5, "fresh": 7}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in CASES])

@@ -146,3 +146,7 @@ def test_a_spelled_number_reads_on_past_its_thousands():
 
 def test_a_duration_before_an_event_counts_the_time_not_the_event():
     assert only("The warning came fifteen minutes before launch.").unit == "minute"
+
+
+def test_an_acronym_in_the_plural_is_counted_as_its_thing():
+    assert only("Russia launched 810 strike UAVs overnight.").unit == "drone"
