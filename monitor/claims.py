@@ -379,6 +379,8 @@ def _hedges(text: str) -> list[str]:
     if re.search(r"\b(?:not|n't|no|yet to)\b[^.,;]{0,15}\b(?:decide|decided|decision|determined|finali[sz]ed)\b",
                  text.lower()):
         found.append("undecided")
+    if _UNCONFIRMED.search(text):
+        found.append("unconfirmed")      # "cannot confirm reports that Russia has started …": not known
     if _WARNED_AGAINST.search(text):
         found.append("warned against")   # "warned Seoul against supplying weapons": not done
     if _WARNED_OF.search(whole):
@@ -389,6 +391,9 @@ def _hedges(text: str) -> list[str]:
 # "has not ruled out", "cannot be ruled out", "did not rule it out": two negations, a possibility
 _NOT_RULED_OUT = re.compile(r"\b(?:not|n't|cannot)\b[^.,;]{0,25}\brul(?:e|ed|ing)\s+(?:(?:it|this|that|them)\s+)?out\b",
                             re.I)
+_UNCONFIRMED = re.compile(r"\b(?:can ?not|can't|could not|couldn't|unable to|did not|didn't|would not|wouldn't|"
+                          r"has not|have not|hasn't|haven't|declined to|refused to)\s+(?:\w+ly\s+)?"
+                          r"(?:confirm|verify|corroborate)\b", re.I)
 _WARNED_AGAINST = re.compile(r"\b(?:warn|caution|advis|urg)\w*\b[^.;]{0,40}?\bagainst\s+\w+ing\b", re.I)
 _WARNED_OF = re.compile(r"\bwarn\w*\b[^.;]{0,60}?\bthat\b[^.;]{0,80}?\b(?:would|could|might)\b", re.I)
 

@@ -501,7 +501,8 @@ def _realises(seed: Claim, new: Claim) -> str:
     if not {_nation(c) for c in countries} <= {_nation(e) for e in new.entities}:
         return ""  # "Russia … supply North Korea with …" is realised only towards North Korea
     anchors = countries or _near_entities(seed.text, heads, 6)
-    tokens = re.findall(r"[A-Za-z']+", new.text)
+    found = list(re.finditer(r"[A-Za-z']+", new.text))
+    tokens, tokens_at = [m.group(0) for m in found], [m.start() for m in found]
     words = [w.lower() for w in tokens]
     keys = [key_of(w) for w in words]
     if heads[0] not in keys:
@@ -526,6 +527,8 @@ def _realises(seed: Claim, new: Claim) -> str:
         seed_agent, new_agent = _agent(seed.text, heads), _agent(new.text, heads[:1])
         if seed_agent and new_agent and seed_agent != new_agent:
             continue  # "Russia begins supplying North Korea" is not "North Korea ships to Russia"
+        if seed_agent and seed_agent == _destination(new.text[tokens_at[i]:], heads):
+            continue  # "… confirming that it had shipped missiles to Russia": the other way round
         owner = _OWNER_BEFORE.search(" ".join(tokens[max(0, i - 4):i]) + " ")
         if owner and _destination(seed.text, heads) in load_gazetteer().entities(owner.group(1)):
             continue  # "a visit to Russia by Kim" is not "the Russian leader's state visit"
@@ -566,8 +569,8 @@ def _destination(text: str, heads: list[str]) -> str:
     """The party an act is aimed at, named just after it: "a visit *to Russia*"."""
     for m in re.finditer(r"[A-Za-z']+", text):
         if key_of(m.group(0)) in heads:
-            to = re.match(r"\s+(?:to|toward|towards|into)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
-                          text[m.end():])
+            to = re.match(r"\s+(?:[a-z][\w-]*\s+){0,3}?(?:to|toward|towards|into)\s+"
+                          r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)", text[m.end():])
             found = load_gazetteer().entities(to.group(1)) if to else []
             return found[0] if found else ""
     return ""

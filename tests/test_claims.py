@@ -180,3 +180,8 @@ def test_the_largest_number_in_a_single_night_told_next_door_makes_the_count_a_r
     first = claims.extract("Russia attacked Ukraine with 810 drones overnight. It was the largest number of drones "
                            "Russia has launched in a single night.")[0]
     assert first.figures[0].superlative and "record" in first.keys
+
+
+def test_what_a_party_cannot_confirm_is_only_possible():
+    assert one("The United States cannot confirm reports that Russia has started supplying North Korea "
+               "with air defence systems.").stance == "possible"

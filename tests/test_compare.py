@@ -485,3 +485,10 @@ def test_a_visit_by_the_host_is_not_the_visit_to_it_that_was_expected():
                      "an analyst said.")
     assert not alerts(index, "The treaty was signed in Pyongyang during the Russian leader's state visit.")
     assert alerts(index, "Kim Jong Un arrived in Moscow on Sunday for a visit to Russia.") == {"s0": "update"}
+
+
+def test_a_supply_the_other_way_round_does_not_realise_the_one_in_doubt():
+    index = index_of("He could not confirm whether Russia had begun to supply North Korea with missile defense "
+                     "systems or not.")
+    assert not alerts(index, "A statement from North Korea's defence ministry confirmed that it had shipped "
+                             "missiles to Russia.")
