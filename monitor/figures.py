@@ -517,7 +517,10 @@ def extract(text: str) -> list[Figure]:
 
 _FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised)\s+from"
                      r"|rather than|instead of|compared (?:with|to))\s*(?:an? |the )?(?:earlier |previous |initial )?"
-                     r"(?:estimate of |figure of )?$", re.I)
+                     r"(?:estimate of |figure of )?$"
+                     # "a far larger figure than earlier estimates of several hundred"
+                     r"|\b(?:earlier|previous|prior|initial|old|past)\s+(?:estimates?|figures?|counts?|tall(?:y|ies))"
+                     r"\s+(?:of|at|put at)\s*$", re.I)
 
 
 def _mark_former(text: str, figures: list[Figure]) -> None:

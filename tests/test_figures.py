@@ -150,3 +150,9 @@ def test_a_duration_before_an_event_counts_the_time_not_the_event():
 
 def test_an_acronym_in_the_plural_is_counted_as_its_thing():
     assert only("Russia launched 810 strike UAVs overnight.").unit == "drone"
+
+
+def test_a_figure_given_as_the_earlier_estimate_is_former():
+    old = extract("At least 1,200 men were recruited, a far larger figure than earlier estimates of "
+                  "several hundred.")[1]
+    assert old.former
