@@ -451,6 +451,11 @@ def _scope_hits(negated_claim: Claim, other: Claim, within: list[str] | None = N
                                and k not in _SCOPE_FILLER))
     if not words or not any(h in other_keys for h in words[:2]):
         return False
+    # "no public confirmation of these transfers": what is unconfirmed must come back,
+    # not only the confirming ("the first public confirmation that the troops fought")
+    things = [k for k in words if k not in _EVIDENCE]
+    if len(things) < len(words) and things and not any(k in other_keys for k in things):
+        return False
     # a party the negation names comes back too: "declined to provide weapons *to
     # Ukraine*" is not answered by "South Korea's arms exports reached $9.5 billion"
     parties = {k for k in scope if k.startswith("@")}
@@ -472,6 +477,9 @@ def _sentence_parties(claim: Claim) -> list[str]:
 
 # Words that sit in a denial's scope without being what is denied: "no *military* units
 # on the *territory* of Russia" denies the units.
+# words about knowing or saying a thing, not the thing itself
+_EVIDENCE = {"public", "publicly", "official", "officially", "confirmation", "confirm", "evidence", "proof", "sign",
+             "indication", "comment", "word", "verification", "verify", "acknowledgement", "acknowledge", "report"}
 _SCOPE_FILLER = {"military", "territory", "soil", "region", "area", "single", "currently", "active", "between",
                  "go", "ahead", "take", "place", "happen", "proceed", "occur"}
 
@@ -809,7 +817,8 @@ _VOICED = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s+(?:[a-
 
 # the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
 _HABITUAL = re.compile(r"\b(?:has|have|had) (?:long|always|traditionally)\b|\btraditionally\b"
-                       r"|\bfor (?:decades|years)\b", re.I)
+                       r"|\bfor (?:decades|years)\b"
+                       r"|\b(?:practice|policy|tradition|principle) (?:of not|of never|against)\b", re.I)
 
 
 def _asserts_act(seed: Claim, new: Claim) -> bool:

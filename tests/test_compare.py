@@ -492,3 +492,16 @@ def test_a_supply_the_other_way_round_does_not_realise_the_one_in_doubt():
                      "systems or not.")
     assert not alerts(index, "A statement from North Korea's defence ministry confirmed that it had shipped "
                              "missiles to Russia.")
+
+
+def test_a_first_public_confirmation_of_something_else_leaves_an_unconfirmed_transfer_alone():
+    index = index_of("Russia may be helping North Korea's missile programme. There has not been any public "
+                     "confirmation of these transfers yet.")
+    assert not alerts(index, "North Korean soldiers fought in Kursk, officials in Moscow and Pyongyang said, in the "
+                             "first public confirmation from either capital.")
+
+
+def test_a_practice_of_not_doing_something_rules_nothing_out():
+    index = index_of("South Korea may not rule out the option of supplying weapons to Ukraine.")
+    assert not alerts(index, "Such a move would break with South Korea's practice of not exporting weapons to "
+                             "Ukraine or other countries at war.")
