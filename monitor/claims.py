@@ -172,6 +172,9 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
     # British spellings as American, inside compounds too ("air-defence" → "air-defense")
     parts = []
     for tok in tokens(joined):
+        if "-" in tok and all(p[:1].isupper() for p in tok.split("-")):
+            parts.extend(tok.split("-"))   # "Yoon-Trump meeting", "US-Korea alliance": two names
+            continue
         low = tok.lower()
         if "-" in tok and tok.islower() and any(p in _SPELLING for p in low.split("-")):
             tok = "-".join(_SPELLING.get(p, p) for p in low.split("-"))
@@ -507,7 +510,7 @@ _CLAUSE_SPLIT = re.compile(
 # "Yoon — who is not seeking reelection — said …": the aside goes, "Yoon said …" stays whole
 _ASIDE = re.compile(r"\s[—–]\s(?:who|whom|whose|which)\b[^—–;]{1,150}?\s[—–]\s")
 # parts that only extend the clause before them: no fact of their own
-_NOT_A_CLAUSE = re.compile(r"(?:who|whom|whose|which|according to)\b", re.I)
+_NOT_A_CLAUSE = re.compile(r"(?:who|whom|whose|which|according to|as (?:it|he|she|they|we|i)\b)\b", re.I)
 _CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
 
 

@@ -185,3 +185,13 @@ def test_the_largest_number_in_a_single_night_told_next_door_makes_the_count_a_r
 def test_what_a_party_cannot_confirm_is_only_possible():
     assert one("The United States cannot confirm reports that Russia has started supplying North Korea "
                "with air defence systems.").stance == "possible"
+
+
+def test_an_aside_that_only_points_back_is_not_a_claim():
+    found = claims.extract("Seoul is constrained from providing weapons directly to Ukraine — as it has threatened "
+                           "to do since the Putin-Kim summit in June — but could provide them indirectly.")
+    assert not any("threatened" in c.text for c in found)
+
+
+def test_names_joined_by_a_hyphen_are_both_keys():
+    assert {"yoon", "trump"} <= set(one("The planned Yoon-Trump meeting was shelved after the vote.").keys)
