@@ -741,7 +741,11 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     return None
 
 
-_CONTRAST = re.compile(r"\b(?:rather than|instead of)\b|\bnot\b[^.;]{1,60}?,\s*but\b", re.I)
+# "not X, but Y" between two things; "would not provide weapons, but would expand aid"
+# (a clause of its own after "but") is a refusal with an alternative, and still a refusal
+_CONTRAST = re.compile(r"\b(?:rather than|instead of)\b|\bnot\b[^.;]{1,60}?,\s*but\b(?!\s+(?:would|will|could|should|"
+                       r"can|may|might|must|has|have|had|is|are|was|were|did|does|do|it|he|she|they|we|also)\b)",
+                       re.I)
 
 # "confirmed for the first time that …", "the first time Pyongyang has publicly admitted …"
 _ACKNOWLEDGE = r"(?:confirm|admit|acknowledg|conced)\w*"

@@ -505,3 +505,9 @@ def test_a_practice_of_not_doing_something_rules_nothing_out():
     index = index_of("South Korea may not rule out the option of supplying weapons to Ukraine.")
     assert not alerts(index, "Such a move would break with South Korea's practice of not exporting weapons to "
                              "Ukraine or other countries at war.")
+
+
+def test_a_refusal_with_an_alternative_after_but_still_rules_out():
+    index = index_of("South Korea may not rule out the option of supplying weapons to Ukraine.")
+    assert alerts(index, "President Lee told Zelensky that Seoul would not provide weapons to Ukraine, but would "
+                         "expand humanitarian aid.") == {"s0": "conflict"}
