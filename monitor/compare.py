@@ -498,12 +498,7 @@ def _realises(seed: Claim, new: Claim) -> str:
     to supply", "visited"), and next to the same party the seed put beside it.
     """
     heads = [h for h in seed.hedge_heads if len(h) > 2]
-    if not heads:
-        return ""
-    # what was possible must come back whole: "supplying *weapons*", not "sent aid"
-    thing = _object_after(seed.text, heads)
-    arms = bool(set(thing) & (_ARMS | {"defense"}))
-    if thing and thing[-1] not in new.keys and not (arms and _ARMS & set(new.keys)):
+    if not heads or not _same_thing(seed, new, heads):
         return ""
     countries = _near_entities(seed.text, heads, 6, names=False)
     if not {_nation(c) for c in countries} <= {_nation(e) for e in new.entities}:
@@ -544,6 +539,14 @@ def _realises(seed: Claim, new: Claim) -> str:
             continue
         return words[i]
     return ""
+
+
+def _same_thing(seed: Claim, new: Claim, heads: list[str]) -> bool:
+    """The new claim has what the seed's hedged act would move: "supplying *weapons*"
+    is not "transferring technology"."""
+    thing = _object_after(seed.text, heads)
+    arms = bool(set(thing) & (_ARMS | {"defense"}))
+    return not thing or thing[-1] in new.keys or (arms and bool(_ARMS & set(new.keys)))
 
 
 _PRONOUN = re.compile(r"\b(?:it|he|she|they|we)\b", re.I)
@@ -734,7 +737,9 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
         done = _realises(seed, new) if not settled else ""
         if done:
             return ("update", f"seed possible, new done ({done})")
-        if mutual and _first_acknowledged(new, seed) and not _other_agent(seed, new):
+        act = [h for h in seed.hedge_heads if len(h) > 2][:1]   # the hedged verb: "could begin *supplying*"
+        if mutual and _first_acknowledged(new, seed) and not _other_agent(seed, new) \
+                and _same_thing(seed, new, act):
             # others may have reported it (the seeds too); a party owning it is the news
             return ("update", "seed possible, now acknowledged for the first time")
         return None

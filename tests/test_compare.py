@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor import claims
-from monitor.compare import SeedClaim, SeedIndex, _roles, compare_article
+from monitor.compare import SeedClaim, SeedIndex, _roles, compare_article, compare_stance
 
 SEEDS = [
     "About 10,000 North Korean troops have been sent to Russia.",
@@ -511,3 +511,12 @@ def test_a_refusal_with_an_alternative_after_but_still_rules_out():
     index = index_of("South Korea may not rule out the option of supplying weapons to Ukraine.")
     assert alerts(index, "President Lee told Zelensky that Seoul would not provide weapons to Ukraine, but would "
                          "expand humanitarian aid.") == {"s0": "conflict"}
+
+
+def test_a_first_acknowledgement_of_another_thing_does_not_settle_the_possible_one():
+    seed = claims.extract("But South Korea is not amused. It has warned Moscow it could begin supplying weapons "
+                          "to Kyiv.")[-1]
+    new = claims.extract("Seoul's spy agency said it had confirmed Russia had begun transferring technology to "
+                         "North Korea for a nuclear-powered submarine, the first time Seoul has publicly confirmed "
+                         "such transfers.")[0]
+    assert compare_stance(seed, new) is None
