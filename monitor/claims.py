@@ -129,7 +129,8 @@ class Claim:
             return "possible"
         if self.negated and self.hedged:
             # "may not rule out", "cannot be ruled out": a hedged possibility
-            return "possible" if self._double_negative() else "denied"
+            # and "could not be verified", "a step officials could not verify": not known
+            return "possible" if self._double_negative() or "unconfirmed" in self.hedges else "denied"
         return "asserted"
 
     def _double_negative(self) -> bool:
@@ -394,9 +395,14 @@ def _hedges(text: str) -> list[str]:
 # "has not ruled out", "cannot be ruled out", "did not rule it out": two negations, a possibility
 _NOT_RULED_OUT = re.compile(r"\b(?:not|n't|cannot)\b[^.,;]{0,25}\brul(?:e|ed|ing)\s+(?:(?:it|this|that|them)\s+)?out\b",
                             re.I)
+# a proposition nobody will vouch for: "cannot confirm reports that …", "could not be verified"
 _UNCONFIRMED = re.compile(r"\b(?:can ?not|can't|could not|couldn't|unable to|did not|didn't|would not|wouldn't|"
-                          r"has not|have not|hasn't|haven't|declined to|refused to)\s+(?:\w+ly\s+)?"
-                          r"(?:confirm|verify|corroborate)\b", re.I)
+                          r"has not|have not|hasn't|haven't|declined to|refused to)\s+(?:yet\s+|\w+ly\s+)?"
+                          r"(?:confirm|verify|corroborate)\w*\s+(?:that|whether|if|reports?|claims?|the reports?)\b"
+                          r"|\b(?:could|can|cannot|can't|couldn't)\s+(?:not\s+)?(?:yet\s+)?be\s+(?:independently\s+)?"
+                          r"(?:confirmed|verified)\b"
+                          r"|\b(?:could not|cannot|can't|couldn't|unable to)\s+(?:independently\s+)?"
+                          r"(?:confirm|verify|corroborate)\s*(?:[.,;]|$)", re.I)
 _WARNED_AGAINST = re.compile(r"\b(?:warn|caution|advis|urg)\w*\b[^.;]{0,40}?\bagainst\s+\w+ing\b", re.I)
 _WARNED_OF = re.compile(r"\bwarn\w*\b[^.;]{0,60}?\bthat\b[^.;]{0,80}?\b(?:would|could|might)\b", re.I)
 
@@ -501,16 +507,21 @@ def is_claim_like(sentence: str) -> bool:
 # dropped: they are not facts. A comment on the news after a comma ("…, a step
 # Washington had declined to verify", "…, the first time Seoul has agreed to …") is
 # a fact of its own, except an admission, which stays with the fact it admits.
-_COMMENT = (r"(?:a|an|its|their)\s+(?:first\s+)?(?:step|move|decision|reversal|shift|break|change|departure|"
-            r"turnaround|u-turn)\b|the first time\b(?![^.;]*\b(?:admit|acknowledg|confirm|conced))")
+_COMMENT = (r"(?:(?:a|an|its|their)\s+(?:first\s+)?(?:step|move|decision|reversal|shift|break|change|departure|"
+            r"turnaround|u-turn)\b|the first time\b(?![^.;]*\b(?:admit|acknowledg|confirm|conced)))"
+            # but not a doubt cast on it now: "…, a step officials could not verify"
+            r"(?![^.;]*\b(?:could not|cannot|can't|couldn't|would not|wouldn't|neither|unable|unclear|"
+            r"unconfirmed|unverified)\b)")
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[;—–]\s+|:\s+(?=\d)|,\s+(?=" + _COMMENT + r")"
+    r"(?:[;—–]\s+|:\s+(?=\d[\d,.]*(?:\s+[\w'’-]+){4})|,\s+(?=" + _COMMENT + r")"
     r"|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|noting|citing)\b)"
     r"|,\s+(?=(?!including\b|according\b)[a-z]{3,}ing\s))")
 # "Yoon — who is not seeking reelection — said …": the aside goes, "Yoon said …" stays whole
 _ASIDE = re.compile(r"\s[—–]\s(?:who|whom|whose|which)\b[^—–;]{1,150}?\s[—–]\s")
 # parts that only extend the clause before them: no fact of their own
-_NOT_A_CLAUSE = re.compile(r"(?:who|whom|whose|which|according to|as (?:it|he|she|they|we|i)\b)\b", re.I)
+# (and "as it has threatened to do": an aside that only points back at the clause before)
+_NOT_A_CLAUSE = re.compile(r"(?:who|whom|whose|which|according to|as (?:it|he|she|they|we|i) (?:has|have|had|did|"
+                           r"does|do|would|will)\b(?! been))\b", re.I)
 _CONDITION = re.compile(r"[, ]+\b(?:if|unless|provided that|as long as)\b[^;]*$", re.I)
 
 

@@ -479,7 +479,8 @@ def _sentence_parties(claim: Claim) -> list[str]:
 # on the *territory* of Russia" denies the units.
 # words about knowing or saying a thing, not the thing itself
 _EVIDENCE = {"public", "publicly", "official", "officially", "confirmation", "confirm", "evidence", "proof", "sign",
-             "indication", "comment", "word", "verification", "verify", "acknowledgement", "acknowledge", "report"}
+             "indication", "comment", "word", "verification", "verify", "acknowledgement", "acknowledgment",
+             "acknowledge", "report"}
 _SCOPE_FILLER = {"military", "territory", "soil", "region", "area", "single", "currently", "active", "between",
                  "go", "ahead", "take", "place", "happen", "proceed", "occur"}
 
@@ -532,7 +533,7 @@ def _realises(seed: Claim, new: Claim) -> str:
             continue  # "Russia begins supplying North Korea" is not "North Korea ships to Russia"
         if seed_agent and seed_agent == _destination(new.text[tokens_at[i]:], heads):
             continue  # "… confirming that it had shipped missiles to Russia": the other way round
-        owner = _OWNER_BEFORE.search(" ".join(tokens[max(0, i - 4):i]) + " ")
+        owner = _OWNER_BEFORE.search(new.text[max(0, tokens_at[i] - 60):tokens_at[i]])
         if owner and _destination(seed.text, heads) in load_gazetteer().entities(owner.group(1)):
             continue  # "a visit to Russia by Kim" is not "the Russian leader's state visit"
         if not anchors and index_free_similarity(seed, new) < 0.5:
@@ -573,7 +574,7 @@ def _agent(text: str, heads: list[str]) -> str:
 
 
 # "the Russian leader's state …", "Russia's …": whose act the next word is
-_OWNER_BEFORE = re.compile(r"([A-Z][\w-]*(?:\s+[a-z]+)?)['’]s\s+(?:[a-z]+\s+)?$")
+_OWNER_BEFORE = re.compile(r"([A-Z][\w-]*(?:\s+[a-z]+)?)['’]s\s+(?:[a-z]+\s+){0,2}$")
 
 
 def _destination(text: str, heads: list[str]) -> str:
@@ -717,7 +718,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     if n == "denied" and s == "asserted":
         # and the same doer: "Seoul should not provide support" leaves "the support Russia
         # is providing" as it was
-        denied_act = [k for k in new.negation_scope if not k.startswith("@") and k in seed.keys][:1]
+        denied_act = [k for k in new.negation_scope if not k.startswith("@")][:1]   # the negated verb
+        denied_act = [k for k in denied_act if k in seed.keys]
         if mutual and _scope_hits(new, seed, within=seed.keys) and not _nearly_none(seed, new) \
                 and not _doers_differ(seed, new, denied_act):
             return ("conflict", "seed asserted, new denied")
@@ -827,7 +829,7 @@ _VOICED = re.compile(r"\b((?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*)\s+(?:[a-
 # the refusal itself told as a habit ("has long refused"), not a ban kept by a new decision
 _HABITUAL = re.compile(r"\b(?:has|have|had) (?:long|always|traditionally)\b|\btraditionally\b"
                        r"|\bfor (?:decades|years)\b"
-                       r"|\b(?:practice|policy|tradition|principle) (?:of not|of never|against)\b", re.I)
+                       r"|\b(?:practice|policy|tradition|principle) of (?:not|never)\b", re.I)
 
 
 def _asserts_act(seed: Claim, new: Claim) -> bool:
@@ -926,10 +928,17 @@ def _hedged_count(claim: Claim, fig: Figure) -> bool:
     not something beside it ("the deployment of 10,000 troops has led Seoul to reconsider")?"""
     if claim.stance != "possible":
         return False
-    # the hedge in the same stretch of the sentence, at most six words before the figure
+    # a modal or a plan in the same stretch of the sentence, at most six words before the
+    # figure ("has likely sent some 15,000" is an estimate of what was done, and counts)
     stretch = re.split(r"[,;:]", claim.text[:fig.start])[-1]
     return any(len(stretch[m.end():].split()) <= 6
-               for hedge in claim.hedges for m in re.finditer(rf"\b{re.escape(hedge)}\b", stretch, re.I))
+               for hedge in claim.hedges if hedge.lower() in _WHAT_IF
+               for m in re.finditer(rf"\b{re.escape(hedge)}\b", stretch, re.I))
+
+
+_WHAT_IF = {"could", "may", "might", "would", "can", "plan", "plans", "planned", "planning", "consider", "considers",
+            "considering", "intend", "intends", "threaten", "threatens", "threatened", "offer", "offered", "propose",
+            "proposed", "prepare", "prepares", "preparing"}
 
 
 def _substantial(claim: Claim) -> bool:

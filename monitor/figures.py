@@ -334,7 +334,7 @@ _FRACTION = re.compile(
 
 _NUM = r"\d[\d,]*(?:\.\d+)?|" + _SPELLED
 # "between fourteen and fifteen thousand", "between 10,000 and 12,000": one figure, a range
-_BETWEEN = re.compile(r"\bbetween\s+(" + _NUM + r")\s+and\s+(" + _NUM + r")"
+_BETWEEN = re.compile(r"\bbetween\s+(" + _NUM + r")(?:\s+(hundred|thousand|million|billion))?\s+and\s+(" + _NUM + r")"
                       r"(?:\s+(hundred|thousand|million|billion))?\b", re.I)
 
 
@@ -350,26 +350,32 @@ def _number_value(raw: str) -> float | None:
 
 
 _SCALE_AT = re.compile(r"\s*(hundred|thousand|million|billion)\b", re.I)
-_SPELLED_ON = re.compile(r"(?:\s+and)?\s+(" + _SPELLED + r")\b", re.I)
+_SPELLED_ON = re.compile(r"(?:\s+and)?\s+(" + _SPELLED + r")\b(?!-)", re.I)
 
 
 def _read_spelled(text: str, end: int, value: float) -> tuple[float, int, bool]:
     """Read a spelled-out number on to its end: "two hundred and sixty-seven" is one
-    figure, 267, not 200 and 67; "fifteen thousand two hundred" is 15,200.
+    figure, 267, not 200 and 67; "fifteen thousand two hundred" is 15,200; "two
+    hundred thousand" is 200,000. "nine thousand and eleven thousand" is two numbers.
 
     Returns the value, where it ends and whether a scale word was part of it.
     """
-    total, current, scaled = 0.0, value, False
+    total, current, scaled, largest = 0.0, value, False, 0
     while scale := _SCALE_AT.match(text, end):
         factor = SCALE[scale.group(1).lower()]
         if factor == 100:
             current *= 100
         else:
-            total, current = total + current * factor, 0.0
+            total, current, largest = total + current * factor, 0.0, factor
         end, scaled = scale.end(), True
         more = _SPELLED_ON.match(text, end)
         if more is None:
-            break
+            continue   # "two hundred thousand": the next scale word may follow
+        after = _SCALE_AT.match(text, more.end())
+        if after:
+            factor_after = SCALE[after.group(1).lower()]
+            if (largest and factor_after >= largest) or (not largest and factor_after == 100):
+                break  # "between two hundred and three hundred": a second number begins
         current += _number_value(more.group(1)) or 0.0
         end = more.end()
     return total + current, end, scaled
@@ -450,12 +456,14 @@ def extract(text: str) -> list[Figure]:
         spans.append((start, end))
 
     for m in _BETWEEN.finditer(text):
-        low, high = _number_value(m.group(1)), _number_value(m.group(2))
-        scale = SCALE[m.group(3).lower()] if m.group(3) else 1
-        if low is None or high is None or not 0 < low < high:
+        low, high = _number_value(m.group(1)), _number_value(m.group(3))
+        scale = SCALE[m.group(4).lower()] if m.group(4) else 1
+        if low is None or high is None:
             continue
-        end = m.end()
-        add((low + high) / 2 * scale, low * scale, high * scale, m.start(), end, m.group(0), "range", "between")
+        low, high = low * (SCALE[m.group(2).lower()] if m.group(2) else scale), high * scale
+        if not 0 < low < high:
+            continue
+        add((low + high) / 2, low, high, m.start(), m.end(), m.group(0), "range", "between")
 
     for m in _FRACTION.finditer(text):
         n, d = (_word_value(m.group(i)) for i in (2, 3))
@@ -519,8 +527,8 @@ _FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|f
                      r"|rather than|instead of|compared (?:with|to))\s*(?:an? |the )?(?:earlier |previous |initial )?"
                      r"(?:estimate of |figure of )?$"
                      # "a far larger figure than earlier estimates of several hundred"
-                     r"|\b(?:earlier|previous|prior|initial|old|past)\s+(?:estimates?|figures?|counts?|tall(?:y|ies))"
-                     r"\s+(?:of|at|put at)\s*$", re.I)
+                     r"|\b(?:than|from|over|above|below|exceeding)\s+(?:the\s+)?(?:earlier|previous|prior|initial|old|past)"
+                     r"\s+(?:estimates?|figures?|counts?|tall(?:y|ies))\s+(?:of|at|put at)\s*$", re.I)
 
 
 def _mark_former(text: str, figures: list[Figure]) -> None:

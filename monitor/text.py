@@ -72,11 +72,12 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]   # "NIS's", "UAV's"
     if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
         return word[:-1].lower()   # an acronym's plural: "UAVs", "ICBMs"
-    low = word.lower().replace("’", "'")
-    if low.endswith("'s"):
-        low = low[:-2]
+    low = word.lower()
     try:
         lem = simplemma.lemmatize(low, lang="en").lower()
     except Exception:  # noqa: BLE001 - a lemmatiser hiccup must not lose a sentence

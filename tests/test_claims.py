@@ -195,3 +195,26 @@ def test_an_aside_that_only_points_back_is_not_a_claim():
 
 def test_names_joined_by_a_hyphen_are_both_keys():
     assert {"yoon", "trump"} <= set(one("The planned Yoon-Trump meeting was shelved after the vote.").keys)
+
+
+def test_a_doubt_cast_on_the_news_after_a_comma_stays_with_it():
+    found = claims.extract("South Korea has begun shipping artillery shells to Ukraine, a step officials could "
+                           "not verify.")
+    assert [c.stance for c in found] == ["possible"]
+
+
+def test_a_colon_before_a_bare_figure_does_not_cut_it_off():
+    found = claims.extract("The spy agency gave a new count of the North Korean troops sent to Russia: 15,000.")
+    assert found[0].figures and found[0].figures[0].value == 15_000
+
+
+def test_as_it_turned_out_opens_a_clause_of_its_own():
+    found = claims.extract("Seoul kept quiet for months; as it turned out, South Korea had been shipping "
+                           "artillery shells to Ukraine since March.")
+    assert any("shipping" in c.text for c in found)
+
+
+def test_only_a_proposition_left_unconfirmed_makes_a_claim_possible():
+    assert one("Seoul has not confirmed reports that it shipped shells to Ukraine.").stance == "possible"
+    assert one("South Korea has shipped shells to Ukraine, and officials declined to confirm the number "
+               "of shells.").stance == "asserted"

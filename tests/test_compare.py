@@ -520,3 +520,28 @@ def test_a_first_acknowledgement_of_another_thing_does_not_settle_the_possible_o
                          "North Korea for a nuclear-powered submarine, the first time Seoul has publicly confirmed "
                          "such transfers.")[0]
     assert compare_stance(seed, new) is None
+
+
+def test_a_likely_past_count_is_still_a_count():
+    index = index_of("North Korea has sent about 10,000 troops to Russia.")
+    assert alerts(index, "North Korea has likely sent some 15,000 troops to Russia, Seoul's spy agency said.") \
+        == {"s0": "update"}
+
+
+def test_a_refusal_in_keeping_with_a_policy_against_arming_still_rules_out():
+    index = index_of("South Korea may supply weapons to Ukraine.")
+    assert alerts(index, "Yoon said South Korea will not supply weapons to Ukraine, in keeping with its policy "
+                         "against arming nations at war.") == {"s0": "conflict"}
+
+
+def test_a_receiver_denying_receipt_contradicts_the_supply():
+    index = index_of("Intelligence reports allege that Pyongyang has been supplying artillery shells and "
+                     "missiles to Moscow.")
+    assert alerts(index, "Moscow has not received any artillery shells or missiles from Pyongyang, the Kremlin "
+                         "said.") == {"s0": "conflict"}
+
+
+def test_the_hosts_visit_is_told_apart_with_a_curly_apostrophe_and_an_adjective():
+    index = index_of("A visit to Russia by Supreme Leader Kim Jong Un in the coming weeks is highly likely, "
+                     "an analyst said.")
+    assert not alerts(index, "The treaty was signed in Pyongyang during the Russian leader’s historic state visit.")

@@ -156,3 +156,21 @@ def test_a_figure_given_as_the_earlier_estimate_is_former():
     old = extract("At least 1,200 men were recruited, a far larger figure than earlier estimates of "
                   "several hundred.")[1]
     assert old.former
+
+
+def test_two_spelled_numbers_joined_by_and_are_a_range_not_a_sum():
+    f = only("Between nine thousand and eleven thousand troops have been sent.")
+    assert (f.low, f.high) == (9_000, 11_000)
+
+
+def test_a_spelled_number_reads_on_through_two_scale_words():
+    assert only("Two hundred thousand troops were mobilised.").value == 200_000
+    assert only("One million two hundred thousand people fled.").value == 1_200_000
+
+
+def test_a_hyphenated_word_after_a_spelled_number_is_not_part_of_it():
+    assert only("Russia launched ten thousand one-way attack drones.").value == 10_000
+
+
+def test_an_acronym_with_an_apostrophe_s_is_still_its_thing():
+    assert only("Russia launched 50 UAV's overnight.").unit == "drone"
