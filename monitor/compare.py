@@ -274,7 +274,8 @@ def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: 
         return False  # one night's count is not revised by another night's
     if not set(fs.entities) <= set(new.entities):
         return False
-    if fs.unit == "percent" and not {_nation(p) for p in _parties(seed)} <= {_nation(p) for p in _parties(new)}:
+    if fs.unit == "percent" and not {_nation(p) for p in _parties(seed)} \
+            <= {_nation(p) for p in _parties(new) | set(_sentence_parties(new))}:
         return False  # a share of whom, asked about what: "61 per cent were against such a delivery" (Germans)
     # and whose things the new figure counts must be a party of the seed claim:
     # "337 Ukrainian drones" do not count what "188 drones launched by Russia" counts

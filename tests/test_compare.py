@@ -545,3 +545,10 @@ def test_the_hosts_visit_is_told_apart_with_a_curly_apostrophe_and_an_adjective(
     index = index_of("A visit to Russia by Supreme Leader Kim Jong Un in the coming weeks is highly likely, "
                      "an analyst said.")
     assert not alerts(index, "The treaty was signed in Pyongyang during the Russian leader’s historic state visit.")
+
+
+def test_a_share_in_a_later_clause_keeps_the_public_and_question_named_earlier_in_the_sentence():
+    index = index_of("South Koreans have been resistant to sending weapons to Ukraine. According to a Gallup poll, "
+                     "82% of the public opposed such measures.")
+    assert alerts(index, "Gallup Korea corrected its survey on sending weapons to Ukraine, saying 78 percent of "
+                         "South Koreans opposed supplying arms.") == {"s0": "update"}
