@@ -688,7 +688,10 @@ def _calls_off(seed: Claim, new: Claim) -> bool:
     if seed.stance != "possible" or new.stance != "denied" or not _decides(new):
         return False
     scope = {k for k in new.negation_scope if not k.startswith("@")}
-    return len(scope & set(seed.keys)) >= 3 and len(_names(seed.text) & _names(new.text)) >= 2
+    # the plan is a hedged word of the seed's, not one of the people named ("a meeting
+    # between Trump and Yoon will not take place" calls off no "shift" Yoon signalled)
+    plan = (set(new.keys) & set(seed.hedge_heads)) - _names(new.text)
+    return len(scope & set(seed.keys)) >= 3 and len(_names(seed.text) & _names(new.text)) >= 2 and bool(plan)
 
 
 def _names(text: str) -> set[str]:

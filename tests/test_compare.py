@@ -552,3 +552,10 @@ def test_a_share_in_a_later_clause_keeps_the_public_and_question_named_earlier_i
                      "82% of the public opposed such measures.")
     assert alerts(index, "Gallup Korea corrected its survey on sending weapons to Ukraine, saying 78 percent of "
                          "South Koreans opposed supplying arms.") == {"s0": "update"}
+
+
+def test_a_meeting_called_off_calls_off_only_a_plan_to_meet():
+    index = index_of("South Korea is reconsidering its stance on arms provision, with President Yoon Suk Yeol "
+                     "signalling a possible shift toward supplying weapons directly to Ukraine.")
+    assert not alerts(index, "A meeting between President-elect Donald Trump and South Korean President Yoon Suk "
+                             "Yeol will not take place before the inauguration, a transition official said.")
