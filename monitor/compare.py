@@ -547,8 +547,17 @@ def _same_thing(seed: Claim, new: Claim, heads: list[str]) -> bool:
     """The new claim has what the seed's hedged act would move: "supplying *weapons*"
     is not "transferring technology"."""
     thing = _object_after(seed.text, heads)
-    arms = bool(set(thing) & (_ARMS | {"defense"}))
-    return not thing or thing[-1] in new.keys or (arms and bool(_ARMS & set(new.keys)))
+    if not thing:
+        return True
+    moved = _object_after(new.text, heads)
+    if moved and moved[0] in _KNOW_HOW and thing[-1] not in _KNOW_HOW:
+        return False  # "transferred technology for … guidance systems" moves no systems
+    if thing[-1] in new.keys:
+        return True
+    return bool(set(thing) & (_ARMS | {"defense"})) and bool(_ARMS & set(new.keys))
+
+
+_KNOW_HOW = {"technology", "know-how", "expertise", "assistance", "help", "aid", "support", "training", "advice"}
 
 
 _PRONOUN = re.compile(r"\b(?:it|he|she|they|we)\b", re.I)

@@ -559,3 +559,12 @@ def test_a_meeting_called_off_calls_off_only_a_plan_to_meet():
                      "signalling a possible shift toward supplying weapons directly to Ukraine.")
     assert not alerts(index, "A meeting between President-elect Donald Trump and South Korean President Yoon Suk "
                              "Yeol will not take place before the inauguration, a transition official said.")
+
+
+def test_technology_for_a_weapon_is_not_the_weapon_whose_supply_was_in_doubt():
+    index = index_of("He could not confirm whether Russia had begun to supply North Korea with missile defense "
+                     "systems or not.")
+    assert not alerts(index, "The spy agency has confirmed that Russia transferred technology for the guidance "
+                             "systems of North Korea's ballistic missiles.")
+    assert alerts(index, "Russia has supplied North Korea with air-defence missile systems, Seoul said.") \
+        == {"s0": "update"}
