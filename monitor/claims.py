@@ -186,6 +186,11 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
         key = _token_key(tok)
         if key:
             keys.append(key)
+            head = tok.rsplit("-", 1)[-1] if "-" in tok and tok.islower() else ""
+            if head.endswith(("ing", "ed")):
+                head = ""   # "data-sharing", "nuclear-powered": a participle, no thing of its own
+            if head and len(head) > 3 and (head_key := _token_key(head)) and head_key != key:
+                keys.append(head_key)   # "air-defense equipment" is defense, as "missile defense" is
     return keys, ents
 
 

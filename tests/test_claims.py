@@ -218,3 +218,8 @@ def test_only_a_proposition_left_unconfirmed_makes_a_claim_possible():
     assert one("Seoul has not confirmed reports that it shipped shells to Ukraine.").stance == "possible"
     assert one("South Korea has shipped shells to Ukraine, and officials declined to confirm the number "
                "of shells.").stance == "asserted"
+
+
+def test_a_hyphenated_compound_also_gives_its_head_word():
+    keys = one("Russia has delivered air-defence equipment to North Korea.").keys
+    assert {"air-defense", "defense"} <= set(keys)

@@ -568,3 +568,16 @@ def test_technology_for_a_weapon_is_not_the_weapon_whose_supply_was_in_doubt():
                              "systems of North Korea's ballistic missiles.")
     assert alerts(index, "Russia has supplied North Korea with air-defence missile systems, Seoul said.") \
         == {"s0": "update"}
+
+
+def test_air_defence_equipment_delivered_realises_missile_defense_systems_in_doubt():
+    """Against the project's own seeds, where "defense" is a rare word and "missile" a common one."""
+    from tests.polling import _seeds
+
+    loaded, _ = _seeds()
+    index = SeedIndex([SeedClaim(id=f"{s.id[:3]}:{i}", seed=s.id, claim=c)
+                       for s in loaded for i, c in enumerate(s.claims)])
+    in_doubt = next(sc.id for sc in index.claims if "missile defense systems" in sc.claim.text)
+    found = alerts(index, "Russia has supplied North Korea with air-defence equipment and anti-aircraft missiles "
+                          "in return for the troops, South Korea's defence ministry said on Friday.")
+    assert found.get(in_doubt) == "update"
