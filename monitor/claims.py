@@ -685,7 +685,7 @@ def build(text: str, context: str, published: str, gaz: entities_mod.Gazetteer,
     ents = subject + [e for e in ents if e not in subject]
     context_keys = _context_keys(context, gaz) if context else []
     figs = figures_mod.extract(text)
-    record = bool({w.lower() for w in tokens(sentence)} & figures_mod.SUPERLATIVE) or figures_mod.is_record(sentence)
+    record = figures_mod.says_record(sentence)
     previous: figures_mod.Figure | None = None
     for fig in figs:
         fig.superlative = fig.superlative or record  # "…, calling it the biggest attack"

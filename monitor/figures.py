@@ -423,7 +423,15 @@ def is_record(text: str) -> bool:
 @lru_cache(maxsize=1024)
 def says_record(text: str) -> bool:
     """A superlative or a record anywhere in the text (asked once per figure in it)."""
-    return bool({w.lower() for w, _, _ in _words(text)} & SUPERLATIVE) or is_record(text)
+    if is_record(text):
+        return True
+    words = [w.lower() for w, _, _ in _words(text)]
+    # "the agency's highest estimate since …" is the newest figure, not a record count
+    return any(w in SUPERLATIVE and not set(words[i + 1:i + 3]) & _ESTIMATE_NOUNS for i, w in enumerate(words))
+
+
+_ESTIMATE_NOUNS = {"estimate", "estimates", "figure", "figures", "count", "tally", "assessment", "projection",
+                   "forecast", "guess", "toll"}
 
 
 def _is_date_number(text: str, start: int, end: int, value: float, pct: bool) -> bool:

@@ -223,3 +223,9 @@ def test_only_a_proposition_left_unconfirmed_makes_a_claim_possible():
 def test_a_hyphenated_compound_also_gives_its_head_word():
     keys = one("Russia has delivered air-defence equipment to North Korea.").keys
     assert {"air-defense", "defense"} <= set(keys)
+
+
+def test_the_highest_estimate_so_far_is_not_a_record_count():
+    found = one("North Korea has about 18,000 soldiers in Russia, the spy agency said, its highest estimate "
+                "since the deployment began.")
+    assert not found.figures[0].superlative
