@@ -314,11 +314,17 @@ def _relation(seed: Claim, fs: Figure, new: Claim, fn: Figure) -> str | None:
         return "update"            # an increment on a known total
     if (fn.change or _revised_up_or_down(new)) and abs(fn.value - fs.value) > 0.05 * max(fs.value, 1):
         return "update"            # "has risen to about 12,000": a revision, not a rounding
-    if fs.overlaps(fn):
+    if _agrees(fs, fn):
         return "support" if fs.delta == fn.delta else None  # "3,000 more" is not "3,000 in total"
     if fn.change or _revised(new) or _later(seed, new):
         return "update"
     return "conflict"
+
+
+def _agrees(fs: Figure, fn: Figure) -> bool:
+    """One figure's value lies in the other's range: "some 11,000" agrees with "about
+    10,000", but "11,000 to 12,000" only touches its edge and is a higher estimate."""
+    return fs.low <= fn.value <= fs.high or fn.low <= fs.value <= fn.high
 
 
 def _beats(fs: Figure, new: Claim, fn: Figure) -> bool:
@@ -574,7 +580,10 @@ def _agent(text: str, heads: list[str]) -> str:
 
     for m in re.finditer(r"[A-Za-z']+", text):
         if key_of(m.group(0)) in heads:
-            clause = re.split(r"[,;:]", text[:m.start()])[-1]
+            clauses = re.split(r"[,;:]", text[:m.start()])
+            clause = clauses[-1]
+            if len(clauses) > 1 and re.match(r"\s*(?:which|who)\b", clause):
+                clause = clauses[-2]   # "deals with Poland, which can then send …": Poland sends
             found = entities_mod.load().find(clause)
             if not found:
                 return ""
@@ -744,8 +753,9 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
             return ("conflict", "seed possible, new ruled out")
         return None
     if s == "denied" and n == "asserted":
+        refused = [k for k in seed.negation_scope if not k.startswith("@")][:1]   # the refused verb
         if mutual and _scope_hits(seed, new, within=new.keys) and _asserts_act(seed, new) \
-                and _answers_deniers(seed, new):
+                and _answers_deniers(seed, new) and not _doers_differ(seed, new, refused):
             return ("conflict", "seed denied, new asserted")
         return None
     if s == "possible" and n == "asserted":

@@ -353,6 +353,13 @@ _SCALE_AT = re.compile(r"\s*(hundred|thousand|million|billion)\b", re.I)
 _SPELLED_ON = re.compile(r"(?:\s+and)?\s+(" + _SPELLED + r")\b(?!-)", re.I)
 
 
+# "11,000 to 12,000 soldiers", "11,000-12,000": one figure, a range
+_SPAN = re.compile(r"(?<![\w.$])(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–|—)\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\w%.,]\d|[\w%])")
+_CHANGE_FROM = re.compile(r"\b(?:from|between)\s+(?:about |around |roughly |some )?$"
+                          r"|\b(?:rose|risen|rise|rising|grew|grown|increased?|climbed|jumped|fell|fallen|dropped|"
+                          r"declined|cut|raised|lowered)\s+$", re.I)
+
+
 def _read_spelled(text: str, end: int, value: float) -> tuple[float, int, bool]:
     """Read a spelled-out number on to its end: "two hundred and sixty-seven" is one
     figure, 267, not 200 and 67; "fifteen thousand two hundred" is 15,200; "two
@@ -473,6 +480,13 @@ def extract(text: str) -> list[Figure]:
             continue
         add((low + high) / 2, low, high, m.start(), m.end(), m.group(0), "range", "between")
 
+    for m in _SPAN.finditer(text):
+        low, high = (float(m.group(i).replace(",", "")) for i in (1, 2))
+        years = all(1900 <= v <= 2100 and "," not in m.group(i) for i, v in ((1, low), (2, high)))
+        if years or not 100 <= low < high <= 3 * low or _CHANGE_FROM.search(text[max(0, m.start() - 40):m.start()]):
+            continue  # "2023-2024"; "rose from 10,000 to 12,000" is a change, not a range
+        add((low + high) / 2, low, high, m.start(), m.end(), m.group(0), "range", "to")
+
     for m in _FRACTION.finditer(text):
         n, d = (_word_value(m.group(i)) for i in (2, 3))
         if n and d and n < d:
@@ -531,12 +545,13 @@ def extract(text: str) -> list[Figure]:
     return figures
 
 
+_ABOUT = r"(?:(?:about|around|roughly|some|nearly|almost|approximately|an estimated)\s+)?"
 _FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised)\s+from"
                      r"|rather than|instead of|compared (?:with|to))\s*(?:an? |the )?(?:earlier |previous |initial )?"
-                     r"(?:estimate of |figure of )?$"
+                     r"(?:estimate of |figure of )?" + _ABOUT + "$"
                      # "a far larger figure than earlier estimates of several hundred"
                      r"|\b(?:than|from|over|above|below|exceeding)\s+(?:the\s+)?(?:earlier|previous|prior|initial|old|past)"
-                     r"\s+(?:estimates?|figures?|counts?|tall(?:y|ies))\s+(?:of|at|put at)\s*$", re.I)
+                     r"\s+(?:estimates?|figures?|counts?|tall(?:y|ies))\s+(?:of|at|put at)\s*" + _ABOUT + "$", re.I)
 
 
 def _mark_former(text: str, figures: list[Figure]) -> None:

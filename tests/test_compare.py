@@ -581,3 +581,15 @@ def test_air_defence_equipment_delivered_realises_missile_defense_systems_in_dou
     found = alerts(index, "Russia has supplied North Korea with air-defence equipment and anti-aircraft missiles "
                           "in return for the troops, South Korea's defence ministry said on Friday.")
     assert found.get(in_doubt) == "update"
+
+
+def test_a_range_just_touching_the_seed_estimate_is_a_higher_estimate():
+    index = index_of("North Korea has sent about 10,000 troops to Russia.")
+    assert alerts(index, "Officials estimate that between 11,000 and 12,000 North Korean troops have been sent to "
+                         "Russia.") == {"s0": "update"}
+
+
+def test_another_country_sending_arms_on_does_not_contradict_the_refusal():
+    index = index_of("However, Seoul has declined to provide weapons to Ukraine.")
+    assert not alerts(index, "Seoul is expanding arms deals with Poland, which can then send its own weapons to "
+                             "Ukraine.")

@@ -174,3 +174,17 @@ def test_a_hyphenated_word_after_a_spelled_number_is_not_part_of_it():
 
 def test_an_acronym_with_an_apostrophe_s_is_still_its_thing():
     assert only("Russia launched 50 UAV's overnight.").unit == "drone"
+
+
+def test_a_span_written_with_to_is_one_figure():
+    f = only("Officials now estimate that roughly 11,000 to 12,000 North Korean soldiers are in Russia.")
+    assert (f.low, f.high, f.unit) == (11_000, 12_000, "troop")
+
+
+def test_a_rise_from_one_number_to_another_is_not_a_span():
+    assert len(extract("The count rose from 10,000 to 12,000 troops.")) == 2
+
+
+def test_the_old_value_after_up_from_with_a_qualifier_is_former():
+    old = extract("About 12,000 troops are in Russia, up from the figure of about 10,000 cited earlier.")[-1]
+    assert old.former
