@@ -2,7 +2,7 @@
 
 Every set must be free of false alerts (a false alert costs more than a missed one).
 Recall is held set by set at the level each reaches now, as a guard against
-regressions: the blind sets (fresh and blind2 to blind55, written by helpers who had
+regressions: the blind sets (fresh and blind2 to blind58, written by helpers who had
 not read the code) still miss alerts that need more than wording rules — a
 re-export ban against "deals with Poland", a death against "no reported casualties",
 a meeting described as "sat down together" or one that "will not go ahead",
@@ -46,7 +46,8 @@ FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 5, "blind6": 4, "blind
          "blind41": 5, "blind42": 2, "blind43": 3, "blind44": 3, "blind45": 2, "blind46": 3,
          "blind47": 5, "blind48": 4, "blind49": 4,
          "blind50": 4, "blind51": 3, "blind52": 5,
-         "blind53": 4, "blind54": 3, "blind55": 2, "fresh": 7}
+         "blind53": 4, "blind54": 3, "blind55": 2,
+         "blind56": 5, "blind57": 3, "blind58": 4, "fresh": 7}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in CASES])
