@@ -546,7 +546,8 @@ def extract(text: str) -> list[Figure]:
 
 
 _ABOUT = r"(?:(?:about|around|roughly|some|nearly|almost|approximately|an estimated)\s+)?"
-_FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised)\s+from"
+_FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised|drop|dropped|"
+                     r"decline|declined|rise|increase|decrease|fall|jump|jumped|climb|climbed|change)\s+from"
                      r"|rather than|instead of|compared (?:with|to))\s*(?:an? |the )?(?:earlier |previous |initial )?"
                      r"(?:estimate of |figure of )?" + _ABOUT + "$"
                      # "a far larger figure than earlier estimates of several hundred"

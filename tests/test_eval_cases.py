@@ -47,7 +47,7 @@ FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 5, "blind6": 4, "blind
          "blind47": 5, "blind48": 4, "blind49": 4,
          "blind50": 4, "blind51": 3, "blind52": 5,
          "blind53": 4, "blind54": 3, "blind55": 2,
-         "blind56": 5, "blind57": 3, "blind58": 4, "fresh": 7}
+         "blind56": 5, "blind57": 3, "blind58": 5, "fresh": 7}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in CASES])

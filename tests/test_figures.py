@@ -188,3 +188,9 @@ def test_a_rise_from_one_number_to_another_is_not_a_span():
 def test_the_old_value_after_up_from_with_a_qualifier_is_former():
     old = extract("About 12,000 troops are in Russia, up from the figure of about 10,000 cited earlier.")[-1]
     assert old.former
+
+
+def test_the_share_a_drop_is_measured_from_is_former():
+    old = extract("Sixty-four percent oppose sending weapons, a marked drop from the 82 percent who opposed "
+                  "the idea in November.")[-1]
+    assert old.value == 82 and old.former
