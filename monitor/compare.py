@@ -707,9 +707,16 @@ def _calls_off(seed: Claim, new: Claim) -> bool:
         return False
     scope = {k for k in new.negation_scope if not k.startswith("@")}
     # the plan is a hedged word of the seed's, not one of the people named ("a meeting
-    # between Trump and Yoon will not take place" calls off no "shift" Yoon signalled)
-    plan = (set(new.keys) & set(seed.hedge_heads)) - _names(new.text)
-    return len(scope & set(seed.keys)) >= 3 and len(_names(seed.text) & _names(new.text)) >= 2 and bool(plan)
+    # between Trump and Yoon will not take place" calls off no "shift" Yoon signalled),
+    # and it is what the negation denies: "will not *meet*", "the meeting … will not *take place*"
+    plan = (set(new.keys) & set(seed.hedge_heads) & _PLANNED) - _names(new.text)
+    denied = bool(plan & scope) or bool(_HAPPEN & scope)
+    return bool(plan) and denied and len(_names(seed.text) & _names(new.text)) >= 2
+
+
+_HAPPEN = {"place", "happen", "proceed", "ahead", "occur", "hold"}
+# things that are planned and then happen or not: a meeting, a visit, a trip
+_PLANNED = {"meet", "meeting", "visit", "summit", "talk", "trip", "tour", "conference", "ceremony", "parade"}
 
 
 def _names(text: str) -> set[str]:
@@ -932,6 +939,8 @@ def decide(index: SeedIndex, sc: SeedClaim, new: Claim, table: FigureTable | Non
     if seed.figures and new.figures and _any_same_unit(seed, new):
         return None  # figures of the same kind that do not line up: different facts
     stance = compare_stance(seed, new, settled=id(seed) in index.settled, overlap=sim_own)
+    if stance is None and called_off and not _CONTRAST.search(new.sentence):
+        stance = ("conflict", "seed possible, the plan called off")
     if stance is None:
         return None
     kind, how = stance

@@ -593,3 +593,25 @@ def test_another_country_sending_arms_on_does_not_contradict_the_refusal():
     index = index_of("However, Seoul has declined to provide weapons to Ukraine.")
     assert not alerts(index, "Seoul is expanding arms deals with Poland, which can then send its own weapons to "
                              "Ukraine.")
+
+
+def test_a_planned_meeting_that_will_not_take_place_is_called_off():
+    index = index_of("President Yoon and Trump agreed to meet in the near future to further discuss these "
+                     "developments, with Yoon expressing optimism about a potential meeting within the year.")
+    assert alerts(index, "South Korean President Yoon Suk Yeol will not meet US President-elect Donald Trump before "
+                         "Trump's inauguration, Yoon's office said.") == {"s0": "conflict"}
+    assert alerts(index, "A face-to-face meeting between Yoon and Trump, which the two men agreed to in a phone "
+                         "call last month, will not take place, officials in Seoul said.") == {"s0": "conflict"}
+
+
+def test_only_a_planned_event_is_called_off_by_a_denial_naming_its_people():
+    """Against the project's own seeds: "could not confirm whether Russia had begun to supply
+    North Korea with missile defense systems" plans nothing that a denial could call off."""
+    from tests.polling import _seeds
+
+    loaded, _ = _seeds()
+    index = SeedIndex([SeedClaim(id=f"{s.id[:3]}:{i}", seed=s.id, claim=c)
+                       for s in loaded for i, c in enumerate(s.claims)])
+    assert not alerts(index, "Russia and North Korea on Friday again rejected reports that North Korean missiles "
+                             "are being fired at Ukraine, after researchers said a factory in the North that makes "
+                             "short-range ballistic missiles was being enlarged.")
