@@ -520,7 +520,7 @@ _COMMENT = (r"(?:(?:a|an|its|their)\s+(?:first\s+)?(?:step|move|decision|reversa
 _CLAUSE_SPLIT = re.compile(
     r"(?:[;—–]\s+|:\s+(?=\d[\d,.]*(?:\s+[\w'’-]+){4})|,\s+(?=" + _COMMENT + r")"
     r"|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|noting|citing)\b)"
-    r"|,\s+(?=(?!including\b|according\b)[a-z]{3,}ing\s))")
+    r"|,\s+(?=(?!(?:including|according|involving|comprising|totall?ing|numbering|featuring|containing)\b)[a-z]{3,}ing\s))")
 # "Yoon — who is not seeking reelection — said …": the aside goes, "Yoon said …" stays whole
 _ASIDE = re.compile(r"\s[—–]\s(?:who|whom|whose|which)\b[^—–;]{1,150}?\s[—–]\s")
 # parts that only extend the clause before them: no fact of their own

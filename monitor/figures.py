@@ -546,10 +546,12 @@ def extract(text: str) -> list[Figure]:
 
 
 _ABOUT = r"(?:(?:about|around|roughly|some|nearly|almost|approximately|an estimated)\s+)?"
-_FORMER = re.compile(r"\b(?:(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised|drop|dropped|"
-                     r"decline|declined|rise|increase|decrease|fall|jump|jumped|climb|climbed|change)\s+from"
-                     r"|rather than|instead of|compared (?:with|to))\s*(?:an? |the )?(?:earlier |previous |initial )?"
-                     r"(?:estimate of |figure of )?" + _ABOUT + "$"
+_MOVED = (r"(?:up|down|rising|falling|increased|decreased|rose|fell|risen|fallen|revised|drop|dropped|decline|declined|"
+          r"rise|increase|decrease|fall|jump|jumped|climb|climbed|change)\s+from")
+_RAISING = (r"(?:raising|raised|revising|revised|lowering|lowered)\s+(?:the|its|their)\s+(?:estimate|figure|count)"
+            r"\s+(?:of|from)")
+_FORMER = re.compile(r"\b(?:" + _MOVED + r"|rather than|instead of|compared (?:with|to)|" + _RAISING + r")"
+                     r"\s*(?:an? |the )?(?:earlier |previous |initial )?(?:estimate of |figure of )?" + _ABOUT + "$"
                      # "a far larger figure than earlier estimates of several hundred"
                      r"|\b(?:than|from|over|above|below|exceeding)\s+(?:the\s+)?(?:earlier|previous|prior|initial|old|past)"
                      r"\s+(?:estimates?|figures?|counts?|tall(?:y|ies))\s+(?:of|at|put at)\s*" + _ABOUT + "$", re.I)

@@ -229,3 +229,9 @@ def test_the_highest_estimate_so_far_is_not_a_record_count():
     found = one("North Korea has about 18,000 soldiers in Russia, the spy agency said, its highest estimate "
                 "since the deployment began.")
     assert not found.figures[0].superlative
+
+
+def test_a_participle_that_lists_what_an_event_involved_stays_in_its_clause():
+    found = claims.extract("The building was hit during Russia's heaviest air raid of the war, involving 810 "
+                           "attack and decoy drones.")
+    assert len(found) == 1 and found[0].figures[0].value == 810

@@ -615,3 +615,9 @@ def test_only_a_planned_event_is_called_off_by_a_denial_naming_its_people():
     assert not alerts(index, "Russia and North Korea on Friday again rejected reports that North Korean missiles "
                              "are being fired at Ukraine, after researchers said a factory in the North that makes "
                              "short-range ballistic missiles was being enlarged.")
+
+
+def test_what_a_total_could_be_is_an_estimate_not_a_what_if():
+    index = index_of("North Korea has sent about 10,000 troops to Russia.")
+    assert alerts(index, "The total number of North Korean troops sent to Russia could be closer to 12,000, "
+                         "the Pentagon said.") == {"s0": "update"}

@@ -194,3 +194,9 @@ def test_the_share_a_drop_is_measured_from_is_former():
     old = extract("Sixty-four percent oppose sending weapons, a marked drop from the 82 percent who opposed "
                   "the idea in November.")[-1]
     assert old.value == 82 and old.former
+
+
+def test_the_estimate_being_raised_is_former():
+    old = extract("The total could be closer to 12,000, the Pentagon said, raising the estimate of about 10,000 "
+                  "it gave a week ago.")[-1]
+    assert old.value == 10_000 and old.former
