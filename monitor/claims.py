@@ -129,8 +129,11 @@ class Claim:
             return "possible"
         if self.negated and self.hedged:
             # "may not rule out", "cannot be ruled out": a hedged possibility
-            # and "could not be verified", "a step officials could not verify": not known
-            return "possible" if self._double_negative() or "unconfirmed" in self.hedges else "denied"
+            # and "could not be verified", "a step officials could not verify": not known,
+            # unless something else in it is denied ("will not send weapons, and officials
+            # could not confirm reports of secret shipments")
+            unknown = "unconfirmed" in self.hedges and not _negation(_UNCONFIRMED.sub(" ", self.text))[0]
+            return "possible" if self._double_negative() or unknown else "denied"
         return "asserted"
 
     def _double_negative(self) -> bool:
@@ -187,11 +190,14 @@ def _keys(text: str, gaz: entities_mod.Gazetteer) -> tuple[list[str], list[str]]
         if key:
             keys.append(key)
             head = tok.rsplit("-", 1)[-1] if "-" in tok and tok.islower() else ""
-            if head.endswith(("ing", "ed")):
-                head = ""   # "data-sharing", "nuclear-powered": a participle, no thing of its own
+            if head.endswith(("ing", "ed")) or _NEGATING_PREFIX.match(tok):
+                head = ""   # "data-sharing": a participle; "anti-drone", "non-lethal": the opposite
             if head and len(head) > 3 and (head_key := _token_key(head)) and head_key != key:
                 keys.append(head_key)   # "air-defense equipment" is defense, as "missile defense" is
     return keys, ents
+
+
+_NEGATING_PREFIX = re.compile(r"(?:anti|counter|non|pre|post|ex|de|un)-", re.I)
 
 
 @lru_cache(maxsize=100_000)
@@ -401,13 +407,13 @@ def _hedges(text: str) -> list[str]:
 _NOT_RULED_OUT = re.compile(r"\b(?:not|n't|cannot)\b[^.,;]{0,25}\brul(?:e|ed|ing)\s+(?:(?:it|this|that|them)\s+)?out\b",
                             re.I)
 # a proposition nobody will vouch for: "cannot confirm reports that …", "could not be verified"
+# (but "declined to confirm *the number of* shells" leaves the shipment itself known)
 _UNCONFIRMED = re.compile(r"\b(?:can ?not|can't|could not|couldn't|unable to|did not|didn't|would not|wouldn't|"
-                          r"has not|have not|hasn't|haven't|declined to|refused to)\s+(?:yet\s+|\w+ly\s+)?"
-                          r"(?:confirm|verify|corroborate)\w*\s+(?:that|whether|if|reports?|claims?|the reports?)\b"
-                          r"|\b(?:could|can|cannot|can't|couldn't)\s+(?:not\s+)?(?:yet\s+)?be\s+(?:independently\s+)?"
-                          r"(?:confirmed|verified)\b"
-                          r"|\b(?:could not|cannot|can't|couldn't|unable to)\s+(?:independently\s+)?"
-                          r"(?:confirm|verify|corroborate)\s*(?:[.,;]|$)", re.I)
+                          r"has not|have not|hasn't|haven't|declined to|refused to|yet to)\s+(?:yet\s+|\w+ly\s+)?"
+                          r"(?:confirm|verif|corroborat)\w*\b(?!\s+(?:the\s+|its\s+|their\s+)?(?:exact\s+)?"
+                          r"(?:number|size|scale|details?|figure|amount|extent|timing|location|date|identity|names?)\b)"
+                          r"|\b(?:could|can|cannot|can't|couldn't|had|has|have)\s+(?:not\s+)?(?:yet\s+)?(?:been|be)\s+"
+                          r"(?:\w+ly\s+)?(?:confirmed|verified|corroborated)\b", re.I)
 _WARNED_AGAINST = re.compile(r"\b(?:warn|caution|advis|urg)\w*\b[^.;]{0,40}?\bagainst\s+\w+ing\b", re.I)
 _WARNED_OF = re.compile(r"\bwarn\w*\b[^.;]{0,60}?\bthat\b[^.;]{0,80}?\b(?:would|could|might)\b", re.I)
 
@@ -514,9 +520,9 @@ def is_claim_like(sentence: str) -> bool:
 # a fact of its own, except an admission, which stays with the fact it admits.
 _COMMENT = (r"(?:(?:a|an|its|their)\s+(?:first\s+)?(?:step|move|decision|reversal|shift|break|change|departure|"
             r"turnaround|u-turn)\b|the first time\b(?![^.;]*\b(?:admit|acknowledg|confirm|conced)))"
-            # but not a doubt cast on it now: "…, a step officials could not verify"
-            r"(?![^.;]*\b(?:could not|cannot|can't|couldn't|would not|wouldn't|neither|unable|unclear|"
-            r"unconfirmed|unverified)\b)")
+            # but not a doubt cast on the fact itself: "…, a step officials could not verify"
+            r"(?![^.;]*\b(?:(?:could not|cannot|can't|couldn't|would not|wouldn't|unable to|neither)\s+(?:be\s+)?"
+            r"(?:\w+ly\s+)?(?:confirm|verif|corroborat|den[yi])|unconfirmed|unverified)\w*)")
 _CLAUSE_SPLIT = re.compile(
     r"(?:[;—–]\s+|:\s+(?=\d[\d,.]*(?:\s+[\w'’-]+){4})|,\s+(?=" + _COMMENT + r")"
     r"|,\s+(?=(?:even as|but|while|although|though|whereas|yet|adding|saying|calling|noting|citing)\b)"

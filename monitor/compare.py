@@ -175,6 +175,11 @@ class SeedIndex:
         if not terms:
             return []
         found = self.retrieval.search(terms, limit)
+        # and once more without the heads of compounds ("defense" of "air-defense"), which
+        # are rare in the seeds and would otherwise crowd out the claim's plainer words
+        heads = {k for k in claim.keys if any(o.endswith("-" + k) for o in claim.keys)}
+        if heads & set(terms):
+            found += self.retrieval.search(self._terms([k for k in claim.keys if k not in heads]), limit)
         core = self._terms(claim.core_keys)
         if core:
             found += self.retrieval.search(core, limit // 2)
@@ -274,14 +279,24 @@ def same_slot(index: SeedIndex | None, seed: Claim, fs: Figure, new: Claim, fn: 
         return False  # one night's count is not revised by another night's
     if not set(fs.entities) <= set(new.entities):
         return False
-    if fs.unit == "percent" and not {_nation(p) for p in _parties(seed)} \
-            <= {_nation(p) for p in _parties(new) | set(_sentence_parties(new))}:
+    if fs.unit == "percent" and not {_nation(p) for p in _parties(seed)} <= _share_parties(seed, new):
         return False  # a share of whom, asked about what: "61 per cent were against such a delivery" (Germans)
     # and whose things the new figure counts must be a party of the seed claim:
     # "337 Ukrainian drones" do not count what "188 drones launched by Russia" counts
     if fs.owner and fn.owner:
         return _nation(fs.owner) == _nation(fn.owner)
     return not fn.owner or _nation(fn.owner) in {_nation(p) for p in _parties(seed)}
+
+
+def _share_parties(seed: Claim, new: Claim) -> set[str]:
+    """Whose share and on what: the claim's own parties, and its sentence's when the claim
+    names nobody else ("…, saying 78 percent of South Koreans opposed supplying arms"
+    asks about the Ukraine its sentence names; "61 per cent of respondents in Germany"
+    borrows no South Korea from a clause comparing them)."""
+    own = {_nation(p) for p in _parties(new)}
+    if own - {_nation(p) for p in _parties(seed)}:
+        return own
+    return own | {_nation(p) for p in _sentence_parties(new)}
 
 
 def _nation(party: str) -> str:
@@ -556,7 +571,8 @@ def _same_thing(seed: Claim, new: Claim, heads: list[str]) -> bool:
     if not thing:
         return True
     moved = _object_after(new.text, heads)
-    if moved and moved[0] in _KNOW_HOW and thing[-1] not in _KNOW_HOW:
+    itemised = re.search(r"\b(?:including|such as|in the form of)\b", new.text) and _ARMS & set(new.keys)
+    if moved and moved[0] in _KNOW_HOW and thing[-1] not in _KNOW_HOW and not itemised:
         return False  # "transferred technology for … guidance systems" moves no systems
     if thing[-1] in new.keys:
         return True
@@ -582,7 +598,7 @@ def _agent(text: str, heads: list[str]) -> str:
         if key_of(m.group(0)) in heads:
             clauses = re.split(r"[,;:]", text[:m.start()])
             clause = clauses[-1]
-            if len(clauses) > 1 and re.match(r"\s*(?:which|who)\b", clause):
+            if len(clauses) > 1 and re.match(r"\s*(?:which|who)\b", clause) and not entities_mod.load().find(clause):
                 clause = clauses[-2]   # "deals with Poland, which can then send …": Poland sends
             found = entities_mod.load().find(clause)
             if not found:
@@ -671,6 +687,9 @@ def _near_entities(text: str, heads: list[str], span: int, names: bool = True) -
 
 def index_free_similarity(seed: Claim, new: Claim) -> float:
     a, b = set(seed.keys), set(new.keys)
+    # a compound and its head ("air-defense", "defense") are one word here, unless the other side has the head
+    a = {k for k in a if k in b or not any(o.endswith("-" + k) for o in a)}
+    b = {k for k in b if k in a or not any(o.endswith("-" + k) for o in b)}
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
@@ -747,7 +766,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     if n == "denied" and s == "asserted":
         # and the same doer: "Seoul should not provide support" leaves "the support Russia
         # is providing" as it was
-        denied_act = [k for k in new.negation_scope if not k.startswith("@")][:1]   # the negated verb
+        # the negated verb, past "is not planning to": "… to *send* troops"
+        denied_act = [k for k in new.negation_scope if not k.startswith("@") and k not in _URGING][:1]
         denied_act = [k for k in denied_act if k in seed.keys]
         if mutual and _scope_hits(new, seed, within=seed.keys) and not _nearly_none(seed, new) \
                 and not _doers_differ(seed, new, denied_act):
@@ -964,8 +984,10 @@ def _hedged_count(claim: Claim, fig: Figure) -> bool:
     # figure ("has likely sent some 15,000" is an estimate of what was done, and counts)
     # "the total could be closer to 12,000" is an estimate of what is, not a what-if
     stretch = re.split(r"[,;:]", claim.text[:fig.start])[-1]
+    # "is likely to send 20,000 more" is a forecast; "has likely sent 15,000" an estimate
     return any(len(stretch[m.end():].split()) <= 6 and not re.match(r"\s+(?:\w+ly\s+)?be\b", stretch[m.end():])
-               for hedge in claim.hedges if hedge.lower() in _WHAT_IF
+               and (hedge.lower() in _WHAT_IF or re.match(r"\s+to\s+[a-z]", stretch[m.end():]))
+               for hedge in claim.hedges
                for m in re.finditer(rf"\b{re.escape(hedge)}\b", stretch, re.I))
 
 

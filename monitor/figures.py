@@ -355,9 +355,10 @@ _SPELLED_ON = re.compile(r"(?:\s+and)?\s+(" + _SPELLED + r")\b(?!-)", re.I)
 
 # "11,000 to 12,000 soldiers", "11,000-12,000": one figure, a range
 _SPAN = re.compile(r"(?<![\w.$])(\d{1,3}(?:,\d{3})+|\d+)\s*(?:to|-|–|—)\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\w%.,]\d|[\w%])")
-_CHANGE_FROM = re.compile(r"\b(?:from|between)\s+(?:about |around |roughly |some )?$"
+_CHANGE_FROM = re.compile(r"\b(?:from|between|by)\s+"
+                          r"(?:about |around |roughly |some |approximately |nearly |an estimated )?$"
                           r"|\b(?:rose|risen|rise|rising|grew|grown|increased?|climbed|jumped|fell|fallen|dropped|"
-                          r"declined|cut|raised|lowered)\s+$", re.I)
+                          r"declined|cut|raised|lowered|went up|went down)\s+$", re.I)
 
 
 def _read_spelled(text: str, end: int, value: float) -> tuple[float, int, bool]:
@@ -434,7 +435,8 @@ def says_record(text: str) -> bool:
         return True
     words = [w.lower() for w, _, _ in _words(text)]
     # "the agency's highest estimate since …" is the newest figure, not a record count
-    return any(w in SUPERLATIVE and not set(words[i + 1:i + 3]) & _ESTIMATE_NOUNS for i, w in enumerate(words))
+    return any(w in SUPERLATIVE and not (set(words[i + 1:i + 3]) & _ESTIMATE_NOUNS and "of" not in words[i + 1:i + 4])
+               for i, w in enumerate(words))
 
 
 _ESTIMATE_NOUNS = {"estimate", "estimates", "figure", "figures", "count", "tally", "assessment", "projection",
@@ -553,7 +555,9 @@ _RAISING = (r"(?:raising|raised|revising|revised|lowering|lowered)\s+(?:the|its|
 _FORMER = re.compile(r"\b(?:" + _MOVED + r"|rather than|instead of|compared (?:with|to)|" + _RAISING + r")"
                      r"\s*(?:an? |the )?(?:earlier |previous |initial )?(?:estimate of |figure of )?" + _ABOUT + "$"
                      # "a far larger figure than earlier estimates of several hundred"
-                     r"|\b(?:than|from|over|above|below|exceeding)\s+(?:the\s+)?(?:earlier|previous|prior|initial|old|past)"
+                     r"|(?<!confirmed )(?<!confirms )(?<!repeated )(?<!reiterated )(?<!maintained )(?<!reaffirmed )"
+                     r"(?<!stood by )(?<!stands by )(?<!kept )(?<!cited )"
+                     r"\b(?:the\s+)?(?:earlier|previous|prior|initial|old|past)"
                      r"\s+(?:estimates?|figures?|counts?|tall(?:y|ies))\s+(?:of|at|put at)\s*" + _ABOUT + "$", re.I)
 
 

@@ -621,3 +621,38 @@ def test_what_a_total_could_be_is_an_estimate_not_a_what_if():
     index = index_of("North Korea has sent about 10,000 troops to Russia.")
     assert alerts(index, "The total number of North Korean troops sent to Russia could be closer to 12,000, "
                          "the Pentagon said.") == {"s0": "update"}
+
+
+@pytest.fixture(scope="module")
+def seeds_index() -> SeedIndex:
+    """The project's own seeds, where words weigh as they do in the worker."""
+    from tests.polling import _seeds
+
+    loaded, _ = _seeds()
+    return SeedIndex([SeedClaim(id=f"{s.id[:3]}:{i}", seed=s.id, claim=c)
+                      for s in loaded for i, c in enumerate(s.claims)])
+
+
+# Sentences a review of the comparator put to it, each with whether a maintainer would want an alert.
+REVIEWED = [
+    ("South Korea's defence ministry declined to confirm the transfer of weapons to Ukraine.", False),
+    ("North Korea is likely to send 20,000 more troops to Russia next year, analysts said.", False),
+    ("Earlier estimates of 5,000 North Korean troops in Russia were too low, US officials said.", False),
+    ("South Korea has sent anti-drone jammers to Ukraine.", False),
+    ("61 per cent of respondents in Germany opposed sending weapons to Ukraine, while in South Korea the share "
+     "was lower.", False),
+    ("South Korea is not planning to send troops to Russia, officials said.", False),
+    ("Seoul has not verified reports that South Korea shipped artillery shells to Ukraine.", False),
+    ("South Korea began supplying weapons to Ukraine on Monday, a move that Russia said it would not tolerate.", True),
+    ("South Korea will not send weapons to Ukraine, Yoon said on Tuesday, and officials could not confirm reports "
+     "of secret shipments.", True),
+    ("South Korea has begun supplying air-defence equipment to Ukraine, the ministry said.", True),
+    ("South Korea has begun sending help to Ukraine, including howitzers and ammunition.", True),
+    ("Ukraine is now using 155mm shells, which South Korea began providing to Ukraine last month.", True),
+    ("Russia launched a record tally of 500 drones at Ukraine overnight.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "alert"), REVIEWED)
+def test_reviewed_sentences_alert_only_when_a_maintainer_would_want_it(seeds_index, text, alert):
+    assert bool(alerts(seeds_index, text)) == alert
