@@ -238,7 +238,8 @@ def _range(value: float, kind: str, word: str) -> tuple[float, float]:
     if kind == "approx":
         if word in ("nearly", "almost", "close to"):
             return value * 0.9, value
-        return value * 0.9, value * 1.1
+        # ±5%: "about 10,000" is restated by "some 10,400", revised by "some 11,000"
+        return value * 0.95, value * 1.05
     if kind == "lower":
         return value, value * 1.5
     if kind == "upper":

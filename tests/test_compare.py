@@ -656,3 +656,9 @@ REVIEWED = [
 @pytest.mark.parametrize(("text", "alert"), REVIEWED)
 def test_reviewed_sentences_alert_only_when_a_maintainer_would_want_it(seeds_index, text, alert):
     assert bool(alerts(seeds_index, text)) == alert
+
+
+def test_some_eleven_thousand_revises_about_ten_thousand():
+    index = index_of("Intelligence reports suggest that North Korea has sent around 10,000 troops to Russia.")
+    assert alerts(index, "Some 11,000 North Korean soldiers were deployed to help Moscow push Ukrainian troops out "
+                         "of the Kursk region.") == {"s0": "update"}
