@@ -721,16 +721,23 @@ def _past_tense(word: str) -> bool:
 
 def _calls_off(seed: Claim, new: Claim) -> bool:
     """A plan the seed called possible, called off in other words: the denial names
-    the plan itself and two of the seed's people, and says so firmly ("will not")."""
-    if seed.stance != "possible" or new.stance != "denied" or not _decides(new):
+    the plan itself and two of the seed's people, and says so firmly ("will not"), or
+    says the plan was shelved, cancelled or halted."""
+    if seed.stance != "possible":
         return False
-    scope = {k for k in new.negation_scope if not k.startswith("@")}
     # the plan is a hedged word of the seed's, not one of the people named ("a meeting
     # between Trump and Yoon will not take place" calls off no "shift" Yoon signalled),
     # and it is what the negation denies: "will not *meet*", "the meeting … will not *take place*"
     plan = (set(new.keys) & set(seed.hedge_heads) & _PLANNED) - _names(new.text)
-    denied = bool(plan & scope) or bool(_HAPPEN & scope)
-    return bool(plan) and denied and len(_names(seed.text) & _names(new.text)) >= 2
+    if not plan or len(_names(seed.text) & _names(new.text)) < 2:
+        return False
+    if new.stance == "denied" and _decides(new):
+        scope = {k for k in new.negation_scope if not k.startswith("@")}
+        return bool(plan & scope) or bool(_HAPPEN & scope)
+    return new.stance == "asserted" and bool(_CANCELLED.search(new.text))
+
+
+_CANCELLED = re.compile(r"\b(?:shelv|cancel|call(?:ed|s)? off|scrap|postpon|halt|abandon|suspend)\w*", re.I)
 
 
 _HAPPEN = {"place", "happen", "proceed", "ahead", "occur", "hold"}
@@ -763,6 +770,8 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
         mutual = bool(new.entities) and new.entities[0] in seed.entities
     else:
         mutual = len(_names(seed.text) & _names(new.text)) >= 2 or overlap >= UNNAMED_SIM
+    if n == "denied" and _URGED_TO_STOP.search(new.text) and not negation(_URGED_TO_STOP.sub(" ", new.text))[0]:
+        return None  # "urged Pyongyang to stop its support": asked, not denied
     if n == "denied" and s == "asserted":
         # and the same doer: "Seoul should not provide support" leaves "the support Russia
         # is providing" as it was
@@ -798,6 +807,9 @@ def compare_stance(seed: Claim, new: Claim, settled: bool = False, overlap: floa
     return None
 
 
+# "urged Pyongyang to stop …", "called on Moscow to withdraw …": a demand, not a denial
+_URGED_TO_STOP = re.compile(r"\b(?:urg|ask|press|demand|appeal|call(?:ed|s|ing)? on|call(?:ed|s|ing)? for)\w*\b"
+                            r"[^.;]{0,50}?\bto (?:stop|end|halt|cease|withdraw|pull out|suspend)\b", re.I)
 # "not X, but Y" between two things; "would not provide weapons, but would expand aid"
 # (a clause of its own after "but") is a refusal with an alternative, and still a refusal
 _CONTRAST = re.compile(r"\b(?:rather than|instead of)\b|\bnot\b[^.;]{1,60}?,\s*but\b(?!\s+(?:would|will|could|should|"

@@ -662,3 +662,17 @@ def test_some_eleven_thousand_revises_about_ten_thousand():
     index = index_of("Intelligence reports suggest that North Korea has sent around 10,000 troops to Russia.")
     assert alerts(index, "Some 11,000 North Korean soldiers were deployed to help Moscow push Ukrainian troops out "
                          "of the Kursk region.") == {"s0": "update"}
+
+
+def test_a_planned_meeting_shelved_is_called_off():
+    index = index_of("President Yoon and Trump agreed to meet in the near future to further discuss these "
+                     "developments, with Yoon expressing optimism about a potential meeting within the year.")
+    assert alerts(index, "Officials said preparations for a meeting between President Yoon Suk Yeol and "
+                         "President-elect Donald Trump had been halted after the impeachment vote.") \
+        == {"s0": "conflict"}
+
+
+def test_urging_a_party_to_stop_denies_nothing():
+    index = index_of("North Korean forces are confirmed to be supporting Russian troops on the frontlines of the war.")
+    assert not alerts(index, "Foreign ministers said North Korean soldiers had been sent to Russia, and urged "
+                             "Pyongyang to stop its military support for Russian troops.")
