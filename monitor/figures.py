@@ -183,6 +183,9 @@ def _unit_after(text: str, end: int) -> str | None:
     head = None
     for i, (w, _, _) in enumerate(words[:5]):
         low = w.lower()
+        if low in ("unmanned", "pilotless", "uncrewed") and i + 1 < len(words) \
+                and words[i + 1][0].lower() in ("aircraft", "aerial", "air", "planes"):
+            return "drone"   # "267 unmanned aircraft", "unmanned aerial vehicles"; not "unmanned boats"
         lem = lemma(w)   # "UAVs" keeps its case for the acronym rule
         if lem in _UNIT_OF or low in _UNIT_OF:
             nxt = words[i + 1][0].lower() if i + 1 < len(words) else ""

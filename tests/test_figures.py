@@ -201,3 +201,7 @@ def test_the_estimate_being_raised_is_former():
     old = extract("The total could be closer to 12,000, the Pentagon said, raising the estimate of about 10,000 "
                   "it gave a week ago.")[-1]
     assert old.value == 10_000 and old.former
+
+
+def test_unmanned_aircraft_are_drones():
+    assert only("Russia sent 267 unmanned aircraft across the border.").unit == "drone"
