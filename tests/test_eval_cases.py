@@ -2,7 +2,7 @@
 
 Every set must be free of false alerts (a false alert costs more than a missed one).
 Recall is held set by set at the level each reaches now, as a guard against
-regressions: the blind sets (fresh and blind2 to blind67, written by helpers who had
+regressions: the blind sets (fresh and blind2 to blind70, written by helpers who had
 not read the code) still miss alerts that need more than wording rules — a
 re-export ban against "deals with Poland", a death against "no reported casualties",
 a meeting described as "sat down together" or one that "will not go ahead",
@@ -50,7 +50,8 @@ FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 6, "blind6": 4, "blind
          "blind56": 5, "blind57": 3, "blind58": 5,
          "blind59": 4, "blind60": 4, "blind61": 3,
          "blind62": 5, "blind63": 3, "blind64": 5,
-         "blind65": 5, "blind66": 6, "blind67": 6, "fresh": 7}
+         "blind65": 5, "blind66": 6, "blind67": 6,
+         "blind68": 5, "blind69": 4, "blind70": 5, "fresh": 7}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in CASES])
