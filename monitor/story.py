@@ -7,6 +7,7 @@ and summary must first share enough of the seeds' distinctive vocabulary.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ from monitor.seeds import Seed
 
 MIN_RELEVANCE = 2.5     # summed weight of story keys an item must mention
 MIN_KEYS = 2            # and at least this many distinct ones
+# words capitalised before a name that are not the name
+_TITLES = {"president", "prime", "minister", "foreign", "defense", "defence", "secretary", "general", "leader",
+           "supreme", "chairman", "spokesperson", "spokesman", "deputy", "vice", "former", "the", "according"}
 
 
 @dataclass
@@ -40,10 +44,13 @@ class Story:
         return score
 
     def _echoes_a_claim(self, keys: set[str]) -> bool:
+        """Two of a seed claim's parties or people ("Yoon", "Trump") and one of its other
+        words: "Planned Yoon-Trump meeting shelved" is about "Yoon and Trump agreed to meet"."""
         probe = claims_mod.Claim(text="", keys=sorted(keys))
         for sc in self.index.candidates(probe, limit=8):
             shared = keys & {k.removesuffix("_people") for k in sc.claim.keys}
-            parties = [k for k in shared if k.startswith("@")]
+            people = {w.lower() for w in re.findall(r"\b[A-Z][a-z]{2,}", sc.claim.text)} - _TITLES
+            parties = [k for k in shared if k.startswith("@") or k in people]
             if len(parties) >= 2 and len(shared) - len(parties) >= 1:
                 return True
         return False
