@@ -2,7 +2,7 @@
 
 Every set must be free of false alerts (a false alert costs more than a missed one).
 Recall is held set by set at the level each reaches now, as a guard against
-regressions: the blind sets (fresh and blind2 to blind70, written by helpers who had
+regressions: the blind sets (fresh and blind2 to blind73, written by helpers who had
 not read the code) still miss alerts that need more than wording rules — a
 re-export ban against "deals with Poland", a death against "no reported casualties",
 a meeting described as "sat down together" or one that "will not go ahead",
@@ -43,7 +43,7 @@ FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 6, "blind6": 4, "blind
          "blind23": 3, "blind24": 2, "blind25": 5, "blind26": 2, "blind27": 2, "blind28": 5, "blind29": 1,
          "blind30": 3, "blind31": 1, "blind32": 0, "blind33": 0, "blind34": 2, "blind35": 6, "blind36": 5,
          "blind37": 5, "blind38": 4, "blind39": 3, "blind40": 5,
-         "blind41": 5, "blind42": 2, "blind43": 3, "blind44": 3, "blind45": 3, "blind46": 3,
+         "blind41": 6, "blind42": 2, "blind43": 3, "blind44": 3, "blind45": 3, "blind46": 3,
          "blind47": 6, "blind48": 5, "blind49": 5,
          "blind50": 5, "blind51": 3, "blind52": 6,
          "blind53": 4, "blind54": 4, "blind55": 2,
@@ -51,7 +51,8 @@ FOUND = {"blind2": 5, "blind3": 3, "blind4": 5, "blind5": 6, "blind6": 4, "blind
          "blind59": 4, "blind60": 4, "blind61": 3,
          "blind62": 5, "blind63": 3, "blind64": 5,
          "blind65": 5, "blind66": 6, "blind67": 6,
-         "blind68": 5, "blind69": 4, "blind70": 5, "fresh": 7}
+         "blind68": 5, "blind69": 4, "blind70": 5,
+         "blind71": 5, "blind72": 5, "blind73": 5, "fresh": 7}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in CASES])
